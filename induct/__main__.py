@@ -1,0 +1,5 @@
+import sys
+
+from induct.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""The command implementations of the ``induct`` CLI, one module per area."""

@@ -1,0 +1,29 @@
+"""Semantics of DreamCoder's text-editing primitives, for grammars/text.induct.
+
+Strings are lists of characters (``list(char)``), as in DreamCoder; the task loader turns
+the JSON strings of text tasks into such lists.  The list primitives are those of
+:mod:`induct.domains.lists`.
+"""
+
+from __future__ import annotations
+
+from induct.domains.lists import PRIMITIVES as _LISTS
+
+__all__ = ["PRIMITIVES"]
+
+_SHARED = ["map", "unfold", "range", "index", "fold", "length", "if", "+", "-", "empty", "cons",
+           "car", "cdr", "empty?", "0", "1"]
+
+
+def _unbound_string():
+    raise LookupError("STRING is a per-task string constant and no task bound it")
+
+
+PRIMITIVES = {name: _LISTS[name] for name in _SHARED}
+PRIMITIVES.update({
+    "char-eq?": lambda a, b: a == b,
+    "SPACE": " ",
+    "LPAREN": "(",
+    "RPAREN": ")",
+    "STRING": __import__("induct.programs.evaluation", fromlist=["Lazy"]).Lazy(_unbound_string, 0),
+})

@@ -1,0 +1,160 @@
+"""A Library: the typed primitives and inventions of a DSL, with their prior weights and meaning."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from induct.errors import InductError
+from induct.programs import (
+    Invented, Primitive, Program, check_type, compile_program, infer_type, parse_program, show,
+)
+from induct.programs.evaluation import Lazy, run_program
+from induct.programs.limits import DEFAULT_LIMITS, Limits
+from induct.types import Type, arguments_of, show_type
+
+__all__ = ["Production", "Library"]
+
+
+@dataclass(frozen=True, slots=True)
+class Production:
+    """One entry of a library: a primitive or an invention, its type and prior log-weight."""
+
+    name: str
+    type: Type
+    program: Program
+    log_weight: float = 0.0
+
+    @property
+    def is_invention(self) -> bool:
+        return isinstance(self.program, Invented)
+
+
+@dataclass(frozen=True)
+class Library:
+    """The productions of a DSL plus the Python values that give primitives their meaning.
+
+    Attributes:
+        productions: primitives then inventions, in file order.
+        type_constructors: declared constructors and their arities.
+        semantics_module: the dotted module that holds the primitives' Python values.
+        values: name -> Python value (uncurried function of ``arity`` arguments, or constant).
+        variable_log_weight: prior log-weight of choosing a variable.
+        literal_families: type name -> list of literal names (for documentation and writing back).
+    """
+
+    productions: tuple[Production, ...]
+    type_constructors: Mapping[str, int]
+    semantics_module: str | None
+    values: Mapping[str, Any]
+    variable_log_weight: float = 0.0
+    literal_families: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    source: str = "<library>"
+    imports: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        index = {p.name: p for p in self.productions}
+        object.__setattr__(self, "_by_name", index)
+        object.__setattr__(self, "_arity", {p.name: len(arguments_of(p.type)) for p in self.productions})
+        object.__setattr__(self, "_inventions", {p.name: p.program.body for p in self.productions
+                                                 if isinstance(p.program, Invented)})
+        object.__setattr__(self, "_compile_cache", {})
+        object.__setattr__(self, "_by_program", {p.program: p for p in self.productions})
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    # --- lookups -------------------------------------------------------------------------
+    def __contains__(self, name: str) -> bool:
+        return name in self._by_name  # type: ignore[attr-defined]
+
+    def __len__(self) -> int:
+        return len(self.productions)
+
+    def production(self, name: str) -> Production:
+        try:
+            return self._by_name[name]  # type: ignore[attr-defined]
+        except KeyError:
+            raise InductError(f"unknown primitive {name!r}; the library has: "
+                              f"{', '.join(sorted(self._by_name)[:30])}") from None  # type: ignore[attr-defined]
+
+    def production_of(self, program: Program) -> Production | None:
+        """The production whose program is ``program`` (a Primitive or Invented), if any."""
+        return self._by_program.get(program)  # type: ignore[attr-defined]
+
+    def type_of(self, name: str) -> Type:
+        """The polymorphic type of a primitive or invention; KeyError if unknown."""
+        return self._by_name[name].type  # type: ignore[attr-defined]
+
+    def value(self, name: str) -> Any:
+        return self.values[name]
+
+    def arity(self, name: str) -> int:
+        if name in self._inventions:  # type: ignore[attr-defined]
+            return 0  # inventions are compiled from their bodies (curried)
+        return self._arity[name]  # type: ignore[attr-defined]
+
+    @property
+    def primitives(self) -> tuple[Production, ...]:
+        return tuple(p for p in self.productions if not p.is_invention)
+
+    @property
+    def inventions(self) -> tuple[Production, ...]:
+        return tuple(p for p in self.productions if p.is_invention)
+
+    # --- programs ------------------------------------------------------------------------
+    def parse(self, text: str) -> Program:
+        """Parse a program, reading invention names of this library as inventions."""
+        return parse_program(text, self._inventions)  # type: ignore[attr-defined]
+
+    def infer(self, program: Program, environment: tuple[Type, ...] = ()) -> Type:
+        return infer_type(program, self.type_of, environment)
+
+    def check(self, program: Program, request: Type) -> Type:
+        return check_type(program, request, self.type_of)
+
+    def compile(self, program: Program):
+        """Compile once (cached per library) to a closure of the environment."""
+        return compile_program(program, self, self._compile_cache)  # type: ignore[attr-defined]
+
+    def run(self, program: Program, inputs: Iterable[Any], limits: Limits = DEFAULT_LIMITS) -> Any:
+        """Run a closed program on inputs; returns ``FAILED`` on error or limit."""
+        return run_program(self.compile(program), list(inputs), limits)
+
+    # --- growth --------------------------------------------------------------------------
+    def with_inventions(self, inventions: Iterable[tuple[str, Program]], log_weight: float = 0.0) -> "Library":
+        """A new library with extra inventions (name, closed body); types are inferred."""
+        new = list(self.productions)
+        names = set(self._by_name)  # type: ignore[attr-defined]
+        for name, body in inventions:
+            if name in names:
+                raise InductError(f"duplicate name {name!r} in library")
+            names.add(name)
+            t = infer_type(body, lambda n, _new=new: _lookup(_new, n))
+            new.append(Production(name, t, Invented(body, name), log_weight))
+        return Library(tuple(new), self.type_constructors, self.semantics_module, self.values,
+                       self.variable_log_weight, self.literal_families, self.source, self.imports)
+
+    def with_log_weights(self, weights: Mapping[str, float], variable_log_weight: float | None = None) -> "Library":
+        new = tuple(Production(p.name, p.type, p.program, float(weights.get(p.name, p.log_weight)))
+                    for p in self.productions)
+        return Library(new, self.type_constructors, self.semantics_module, self.values,
+                       self.variable_log_weight if variable_log_weight is None else variable_log_weight,
+                       self.literal_families, self.source, self.imports)
+
+    def to_text(self) -> str:
+        """This library as a grammar file (self-contained: imports are flattened)."""
+        from induct.dsl.writer import library_to_text
+
+        return library_to_text(self)
+
+
+def _lookup(productions: list[Production], name: str) -> Type:
+    for p in productions:
+        if p.name == name:
+            return p.type
+    raise KeyError(name)

@@ -1,0 +1,289 @@
+"""Read a grammar file (*.induct) into a :class:`Library`.
+
+The file format is defined by ``grammar_file.lark`` beside this module.  Every problem
+is reported as a :class:`GrammarFileError` with file, line, column, the offending text
+under a caret, and a hint on how to fix it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from induct.dsl.library import Library, Production
+from induct.errors import GrammarFileError, InductError, ProgramSyntaxError, ProgramTypeError
+from induct.programs import Invented, Primitive, infer_type, parse_program
+from induct.programs.inference import check_type
+from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical, show_type
+
+__all__ = ["load_library", "parse_library", "find_grammar"]
+
+_BUILTIN_TYPES = {"->": 2}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    text = (Path(__file__).parent / "grammar_file.lark").read_text()
+    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def find_grammar(name_or_path: str | Path) -> Path:
+    """Resolve a grammar given as a path or as the name of a shipped grammar (``lists``)."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    here = Path(__file__).resolve().parent.parent
+    stem = p.name if p.suffix == ".induct" else f"{p.name}.induct"
+    for folder in (here / "_grammars", here.parent / "grammars"):
+        if (folder / stem).exists():
+            return folder / stem
+    shipped = sorted(x.stem for folder in (here / "_grammars", here.parent / "grammars")
+                     if folder.exists() for x in folder.glob("*.induct"))
+    raise InductError(f"grammar {str(name_or_path)!r} not found: give a path to a .induct file "
+                      f"or one of the shipped grammars: {', '.join(sorted(set(shipped))) or 'none'}")
+
+
+def load_library(path: str | Path, check_semantics: bool = True) -> Library:
+    """Load a grammar file (or the name of a shipped grammar) into a Library."""
+    path = find_grammar(path)
+    return _load(path.resolve(), (), check_semantics)
+
+
+def parse_library(text: str, path: str = "<string>", check_semantics: bool = True) -> Library:
+    """Parse grammar-file text into a Library (imports are relative to the working directory)."""
+    return _build(text, path, Path.cwd(), (), check_semantics)
+
+
+def _load(path: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise GrammarFileError(f"cannot read grammar file: {e.strerror}", str(path)) from None
+    except UnicodeDecodeError:
+        raise GrammarFileError("grammar file is not UTF-8 text", str(path)) from None
+    return _build(text, str(path), path.parent, stack + (path,), check_semantics)
+
+
+@dataclass
+class _Declared:
+    types: dict[str, int] = field(default_factory=lambda: dict(_BUILTIN_TYPES))
+    productions: list[Production] = field(default_factory=list)
+    values: dict[str, Any] = field(default_factory=dict)
+    literals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    semantics: str | None = None
+    imports: list[str] = field(default_factory=list)
+    where: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+    source = text if text.endswith("\n") else text + "\n"
+    try:
+        tree = _parser().parse(source)
+    except UnexpectedInput as e:
+        raise _syntax_error(e, source, path) from None
+    d = _Declared()
+    module: Any = None
+    pending: list[tuple[Tree, list[str], Type, float]] = []
+
+    def fail(message: str, node: Any, hint: str = "") -> GrammarFileError:
+        line = getattr(node, "line", None) or getattr(getattr(node, "meta", None), "line", 1) or 1
+        col = getattr(node, "column", None) or getattr(getattr(node, "meta", None), "column", 1) or 1
+        return GrammarFileError(message, path, line, col, source, hint)
+
+    for stmt in tree.children:
+        kind = stmt.data
+        if kind == "import_stmt":
+            target = (folder / stmt.children[0][1:-1]).resolve()
+            if target in stack:
+                chain = " -> ".join(p.name for p in stack + (target,))
+                raise fail(f"import cycle: {chain}", stmt.children[0], "remove one of the imports in the cycle")
+            if not target.exists():
+                raise fail(f"imported file {stmt.children[0][1:-1]} not found", stmt.children[0],
+                           "import paths are relative to the importing file")
+            sub = _load(target, stack + (target,) if stack else (Path(path).resolve(), target), check_semantics)
+            d.imports.append(str(target))
+            d.types.update(sub.type_constructors)
+            for p in sub.productions:
+                if any(q.name == p.name for q in d.productions):
+                    raise fail(f"duplicate name {p.name!r} (imported twice)", stmt.children[0], "rename one of them")
+                d.productions.append(p)
+                if p.name in sub.values:
+                    d.values[p.name] = sub.values[p.name]
+            d.literals.update(sub.literal_families)
+            if d.semantics is None:
+                d.semantics = sub.semantics_module
+        elif kind == "semantics":
+            name = str(stmt.children[0])
+            try:
+                module = importlib.import_module(name)
+            except Exception as e:
+                raise fail(f"cannot import semantics module {name!r}: {e}", stmt.children[0],
+                           "give the dotted name of an importable Python module") from None
+            d.semantics = name
+        elif kind == "type_decl":
+            for head in stmt.children:
+                name = str(head.children[0])
+                params = [str(x) for x in head.children[1:]]
+                if name in d.types and name != "->":
+                    raise fail(f"duplicate type {name!r}", head.children[0], "declare each type once")
+                if not name[0].isalpha():
+                    raise fail(f"bad type name {name!r}", head.children[0], "type names start with a letter")
+                d.types[name] = len(params)
+        elif kind == "primitive":
+            names = [t for t in stmt.children if isinstance(t, Token)]
+            ttree = next(c for c in stmt.children if isinstance(c, Tree) and c.data == "type")
+            weight = _weight(stmt, fail)
+            t = _convert_type(ttree, d.types, fail)
+            for n in names:
+                _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
+                pending.append((stmt, [str(n)], t, weight))
+        elif kind == "literal":
+            type_name = str(stmt.children[0])
+            if type_name not in d.types or d.types[type_name] != 0:
+                raise fail(f"unknown type {type_name!r} for a literal family", stmt.children[0],
+                           f"declare it first with: type {type_name}")
+            spec = stmt.children[1]
+            weight = _weight(stmt, fail)
+            if spec.data == "int_range":
+                lo, hi = int(spec.children[0]), int(spec.children[1])
+                if hi < lo or hi - lo > 1000:
+                    raise fail(f"bad literal range {lo}..{hi}", spec.children[0], "write LOW..HIGH with at most 1000 values")
+                items = [(str(v), v, spec.children[0]) for v in range(lo, hi + 1)]
+            else:
+                items = []
+                for tok in spec.children:
+                    inner = str(tok)[1:-1]
+                    value: Any = inner if type_name != "int" else _int_or_fail(inner, tok, fail)
+                    items.append((str(tok), value, tok))
+            t = TypeConstructor(type_name)
+            for name, value, tok in items:
+                _add(d, name, t, Primitive(name), weight, tok, fail)
+                d.values[name] = value
+            d.literals[type_name] = d.literals.get(type_name, ()) + tuple(n for n, _, _ in items)
+        elif kind == "invention":
+            name = str(stmt.children[0])
+            body_text = str(stmt.children[1])
+            inventions = {p.name: p.program.body for p in d.productions if isinstance(p.program, Invented)}
+            try:
+                body = parse_program(body_text, inventions)
+            except ProgramSyntaxError as e:
+                raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
+                                       stmt.children[1].line, stmt.children[1].column + e.position, source,
+                                       "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
+            lookup = {p.name: p.type for p in d.productions}
+            try:
+                t = infer_type(body, lookup.__getitem__)
+            except ProgramTypeError as e:
+                raise fail(f"invention {name!r} is ill-typed: {e}", stmt.children[1],
+                           "every name in the body must be a declared primitive or earlier invention") from None
+            declared = [c for c in stmt.children if isinstance(c, Tree) and c.data == "type"]
+            if declared:
+                want = _convert_type(declared[0], d.types, fail)
+                try:
+                    t = canonical(check_type(body, want, lookup.__getitem__))
+                except ProgramTypeError as e:
+                    raise fail(f"invention {name!r}: {e}", declared[0], "fix the declared type or the body") from None
+            _add(d, name, t, Invented(body, name), _weight(stmt, fail), stmt.children[0], fail)
+
+    if module is not None:
+        table = getattr(module, "PRIMITIVES", None)
+        if not isinstance(table, dict):
+            raise GrammarFileError(f"semantics module {d.semantics!r} has no PRIMITIVES dict", path, 1, 1, "",
+                                   "define PRIMITIVES = {name: python_value, ...} in that module")
+        for _, names, _, _ in pending:
+            for n in names:
+                if n in table:
+                    d.values[n] = table[n]
+    if check_semantics:
+        for stmt, names, _, _ in pending:
+            for n in names:
+                if n not in d.values:
+                    where = d.where.get(n, (stmt.meta.line, stmt.meta.column))
+                    hint = (f"add {n!r} to PRIMITIVES in {d.semantics}" if d.semantics
+                            else "name the Python module with a 'semantics MODULE' line")
+                    raise GrammarFileError(f"primitive {n!r} has no semantics", path, where[0], where[1], source, hint)
+    return Library(tuple(d.productions), dict(d.types), d.semantics, d.values, 0.0, dict(d.literals), path,
+                   tuple(d.imports))
+
+
+def _int_or_fail(text: str, tok: Token, fail: Any) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise fail(f"{text!r} is not an integer literal", tok, "int literals are written as 3 or -2..5") from None
+
+
+def _weight(stmt: Tree, fail: Any) -> float:
+    for c in stmt.children:
+        if isinstance(c, Tree) and c.data == "weight":
+            w = float(c.children[0])
+            if w <= 0:
+                raise fail("prior weight must be positive", c.children[0], "write @ 0.5, @ 2 ...")
+            return math.log(w)
+    return 0.0
+
+
+def _add(d: _Declared, name: str, t: Type, program: Any, log_weight: float, tok: Any, fail: Any) -> None:
+    if any(p.name == name for p in d.productions):
+        line, col = d.where.get(name, (0, 0))
+        raise fail(f"duplicate name {name!r}" + (f" (first declared at line {line})" if line else ""), tok,
+                   "each primitive, literal and invention needs its own name")
+    d.where[name] = (getattr(tok, "line", 1), getattr(tok, "column", 1))
+    d.productions.append(Production(name, t, program, log_weight))
+
+
+def _convert_type(tree: Tree, types: dict[str, int], fail: Any) -> Type:
+    variables: dict[str, int] = {}
+
+    def conv(node: Tree) -> Type:
+        if node.data == "type":
+            left = conv(node.children[0])
+            if len(node.children) > 1:
+                return arrow(left, conv(node.children[1]))
+            return left
+        if node.data == "type_paren":
+            return conv(node.children[0])
+        name_tok = node.children[0]
+        name = str(name_tok)
+        args = [conv(c) for c in node.children[1:]]
+        if name not in types:
+            if not args and (len(name) == 1 and name.islower() or (name[0] == "t" and name[1:].isdigit())):
+                if name not in variables:
+                    variables[name] = len(variables)
+                return TypeVariable(variables[name])
+            raise fail(f"unknown type {name!r}", name_tok,
+                       f"declare it with 'type {name}' (known: {', '.join(sorted(k for k in types if k != '->'))})")
+        if types[name] != len(args):
+            raise fail(f"type {name!r} takes {types[name]} argument(s), got {len(args)}", name_tok,
+                       f"write {name}" + ("(" + ", ".join("a" * 1 for _ in range(types[name])) + ")" if types[name] else ""))
+        return TypeConstructor(name, tuple(args))
+
+    return canonical(conv(tree))
+
+
+def _syntax_error(e: UnexpectedInput, text: str, path: str) -> GrammarFileError:
+    line, col = getattr(e, "line", 1) or 1, getattr(e, "column", 1) or 1
+    if isinstance(e, UnexpectedToken) and e.token.type == "$END":
+        return GrammarFileError("unexpected end of file", path, line, col, text, "finish the last statement")
+    if isinstance(e, UnexpectedCharacters):
+        ch = text.splitlines()[line - 1][col - 1:col] if line - 1 < len(text.splitlines()) else ""
+        return GrammarFileError(f"unexpected character {ch!r}", path, line, col, text,
+                                "statements are: semantics M | import \"F\" | type T, list(a) | "
+                                "NAME : TYPE [@ W] | literal T : A..B | invention NAME = BODY")
+    token = getattr(e, "token", "")
+    expected = sorted(getattr(e, "expected", []) or [])
+    nice = ", ".join(_NICE.get(x, x) for x in expected[:6])
+    return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text,
+                            f"expected one of: {nice}" if nice else "check the statement's syntax")
+
+
+_NICE = {"COLON": "':'", "NAME": "a name", "_NL": "end of line", "LPAR": "'('", "RPAR": "')'",
+         "COMMA": "','", "RARROW": "'->'", "__ANON_0": "'->'", "EQUAL": "'='", "AT": "'@'",
+         "NUMBER": "a number", "SIGNED_INT": "an integer", "QUOTED": "a quoted literal", "BODY": "a program"}

@@ -1,0 +1,69 @@
+"""Write a Library back as a grammar file (inventions with their bodies)."""
+
+from __future__ import annotations
+
+import math
+
+from induct.programs import Invented, show
+from induct.types import show_type
+
+__all__ = ["library_to_text"]
+
+
+def library_to_text(library) -> str:
+    """A self-contained grammar file for ``library`` (imports flattened, literals as primitives).
+
+    Literal-family members are written as individual primitives only when the semantics
+    module cannot give them a value, so families are written back as families.
+    """
+    lines = [f"# {library.source}"]
+    if library.semantics_module:
+        lines.append(f"semantics {library.semantics_module}")
+    heads = []
+    for name, arity in library.type_constructors.items():
+        if name == "->":
+            continue
+        heads.append(name + (f"({', '.join('abcdefgh'[:arity])})" if arity else ""))
+    if heads:
+        lines.append("type " + ", ".join(heads))
+    literal_names = {n for names in library.literal_families.values() for n in names}
+    lines.append("")
+    for p in library.productions:
+        if p.is_invention or p.name in literal_names:
+            continue
+        lines.append(f"{p.name} : {_show_sig(p.type)}{_weight(p.log_weight)}")
+    for type_name, names in library.literal_families.items():
+        lw = library.production(names[0]).log_weight
+        ints = [int(n) for n in names] if type_name == "int" and all(_is_int(n) for n in names) else None
+        if ints and ints == list(range(ints[0], ints[-1] + 1)):
+            lines.append(f"literal {type_name} : {ints[0]}..{ints[-1]}{_weight(lw)}")
+        else:
+            lines.append(f"literal {type_name} : {' '.join(names)}{_weight(lw)}")
+    inventions = library.inventions
+    if inventions:
+        lines.append("")
+        lines.append("# learned inventions")
+    for p in inventions:
+        body = show(p.program.body, name_inventions=True)
+        lines.append(f"invention {p.name} = {body} : {_show_sig(p.type)}{_weight(p.log_weight)}")
+    return "\n".join(lines) + "\n"
+
+
+def _is_int(s: str) -> bool:
+    try:
+        int(s)
+        return True
+    except ValueError:
+        return False
+
+
+def _weight(lw: float) -> str:
+    return "" if abs(lw) < 1e-12 else f" @ {math.exp(lw):.6g}"
+
+
+def _show_sig(t) -> str:
+    # Grammar files use a, b, c for type variables.
+    s = show_type(t)
+    import re
+
+    return re.sub(r"\bt(\d+)\b", lambda m: "abcdefghijklmnopqrstuvwxyz"[int(m.group(1))] if int(m.group(1)) < 26 else m.group(0), s)

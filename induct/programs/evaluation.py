@@ -1,0 +1,214 @@
+"""Compile programs once to Python closures and run them with bounds.
+
+A compiled program is a function of an environment tuple (``env[0]`` is ``$0``).
+Applications whose head is a primitive with enough arguments call the primitive's
+uncurried Python function directly, which avoids one closure call per argument.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from induct.programs import limits as _limits
+from induct.programs.nodes import Abstraction, Application, Index, Invented, Primitive, Program, spine
+
+__all__ = ["Lazy", "compile_program", "run_program", "run_examples", "curry", "FAILED"]
+
+Compiled = Callable[[tuple], Any]
+
+
+class _Failed:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "FAILED"
+
+
+FAILED = _Failed()
+"""Returned by :func:`run_program` when the program raised or hit a limit."""
+
+
+class Lazy:
+    """Marks a primitive whose arguments are passed as thunks (e.g. ``if``)."""
+
+    __slots__ = ("function", "arity")
+
+    def __init__(self, function: Callable[..., Any], arity: int):
+        self.function = function
+        self.arity = arity
+
+
+def curry(function: Callable[..., Any], arity: int) -> Any:
+    """The curried form ``f(a)(b)(c)`` of an uncurried function of ``arity`` arguments."""
+    if arity == 0:
+        return function
+    if isinstance(function, Lazy):
+        lazy = function.function
+
+        def collect(args: tuple) -> Any:
+            if len(args) == function.arity:
+                return lazy(*[(lambda v=v: v) for v in args])
+            return lambda x: collect(args + (x,))
+
+        return collect(())
+    if arity == 1:
+        return function
+
+    def collect_strict(args: tuple) -> Any:
+        if len(args) == arity:
+            return function(*args)
+        return lambda x: collect_strict(args + (x,))
+
+    return collect_strict(())
+
+
+class _Semantics:
+    """What the compiler needs from a library: each name's value and arity."""
+
+    def value(self, name: str) -> Any: ...
+
+    def arity(self, name: str) -> int: ...
+
+
+def compile_program(p: Program, semantics: Any, cache: dict | None = None) -> Compiled:
+    """Compile ``p`` against ``semantics`` (a Library: ``value(name)`` and ``arity(name)``).
+
+    ``cache`` maps subprograms to their compiled closures, so a subprogram shared by many
+    candidates is compiled once.
+    """
+    cache = {} if cache is None else cache
+    return _compile(p, semantics, cache)
+
+
+def _compile(p: Program, lib: Any, cache: dict) -> Compiled:
+    c = cache.get(p)
+    if c is not None:
+        return c
+    c = _compile_new(p, lib, cache)
+    cache[p] = c
+    return c
+
+
+def _head_value(head: Program, lib: Any, cache: dict) -> tuple[Any, int] | None:
+    if isinstance(head, Primitive):
+        return lib.value(head.name), lib.arity(head.name)
+    return None
+
+
+def _compile_new(p: Program, lib: Any, cache: dict) -> Compiled:
+    if isinstance(p, Index):
+        i = p.i
+        if i == 0:
+            return lambda env: env[0]
+        if i == 1:
+            return lambda env: env[1]
+        return lambda env: env[i]
+    if isinstance(p, Abstraction):
+        body = _compile(p.body, lib, cache)
+        return lambda env: (lambda x: body((x,) + env))
+    if isinstance(p, Primitive):
+        value, arity = lib.value(p.name), lib.arity(p.name)
+        constant = curry(value, arity) if arity else value
+        if arity == 0 and isinstance(value, Lazy):
+            constant = value.function()
+        return lambda env: constant
+    if isinstance(p, Invented):
+        closed = _compile(p.body, lib, cache)
+        holder: list[Any] = []
+
+        def invented(env: tuple) -> Any:
+            if not holder:
+                holder.append(closed(()))
+            return holder[0]
+
+        return invented
+    head, args = spine(p)
+    head_info = _head_value(head, lib, cache)
+    compiled_args = [_compile(a, lib, cache) for a in args]
+    if head_info is not None and head_info[1] > 0 and len(args) >= head_info[1]:
+        fn, n = head_info
+        direct, rest = compiled_args[:n], compiled_args[n:]
+        call = _direct_call(fn, direct)
+        if not rest:
+            return call
+        return _apply_rest(call, rest)
+    return _apply_rest(_compile(head, lib, cache), compiled_args)
+
+
+def _direct_call(fn: Any, args: list[Compiled]) -> Compiled:
+    if isinstance(fn, Lazy):
+        f = fn.function
+        if len(args) == 3:
+            a, b, c = args
+            return lambda env: f(lambda: a(env), lambda: b(env), lambda: c(env))
+        return lambda env: f(*[(lambda a=a: a(env)) for a in args])
+    n = len(args)
+    if n == 1:
+        (a,) = args
+        return lambda env: fn(a(env))
+    if n == 2:
+        a, b = args
+        return lambda env: fn(a(env), b(env))
+    if n == 3:
+        a, b, c = args
+        return lambda env: fn(a(env), b(env), c(env))
+    if n == 4:
+        a, b, c, d = args
+        return lambda env: fn(a(env), b(env), c(env), d(env))
+    return lambda env: fn(*[a(env) for a in args])
+
+
+def _apply_rest(f: Compiled, rest: list[Compiled]) -> Compiled:
+    if len(rest) == 1:
+        (a,) = rest
+        return lambda env: f(env)(a(env))
+    if len(rest) == 2:
+        a, b = rest
+        return lambda env: f(env)(a(env))(b(env))
+
+    def apply(env: tuple) -> Any:
+        v = f(env)
+        for a in rest:
+            v = v(a(env))
+        return v
+
+    return apply
+
+
+def apply_to_inputs(value: Any, inputs: Sequence[Any]) -> Any:
+    for x in inputs:
+        value = value(x)
+    return value
+
+
+def run_program(compiled: Compiled, inputs: Sequence[Any],
+                limits: _limits.Limits = _limits.DEFAULT_LIMITS) -> Any:
+    """Run a compiled closed program on ``inputs``; :data:`FAILED` on any error or limit."""
+    _limits.start(limits)
+    try:
+        v = compiled(())
+        for x in inputs:
+            v = v(x)
+        return v
+    except RecursionError:
+        return FAILED
+    except Exception:  # any error inside a program is a failed example, never a crash
+        return FAILED
+
+
+def run_examples(compiled: Compiled, examples: Sequence[tuple[Sequence[Any], Any]],
+                 limits: _limits.Limits = _limits.DEFAULT_LIMITS) -> bool:
+    """True when the program maps every example's inputs to its output (stops at the first miss)."""
+    for inputs, output in examples:
+        _limits.start(limits)
+        try:
+            v = compiled(())
+            for x in inputs:
+                v = v(x)
+        except Exception:
+            return False
+        if v != output:
+            return False
+    return True
+
+

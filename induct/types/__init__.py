@@ -1,0 +1,13 @@
+"""Hindley–Milner types for induct's typed λ-calculus."""
+
+from induct.types.core import (
+    Substitution, Type, TypeConstructor, TypeParseError, TypeVariable, arguments_of, arrow,
+    canonical, free_type_variables, generalize, instantiate, is_arrow, parse_type, return_of,
+    show_type, tbool, tchar, tint, tlist, unify,
+)
+
+__all__ = [
+    "Substitution", "Type", "TypeConstructor", "TypeParseError", "TypeVariable", "arguments_of",
+    "arrow", "canonical", "free_type_variables", "generalize", "instantiate", "is_arrow",
+    "parse_type", "return_of", "show_type", "tbool", "tchar", "tint", "tlist", "unify",
+]
