@@ -1,0 +1,1 @@
+"""Search (wake): strategies that turn a task and a prior into a Frontier."""
