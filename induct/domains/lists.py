@@ -7,6 +7,8 @@ builders charge the evaluation budget so that runaway programs fail fast.
 
 from __future__ import annotations
 
+import math
+
 from induct.programs.evaluation import Lazy
 from induct.programs.limits import MAX_INT, EvaluationLimit, charge
 
@@ -93,29 +95,38 @@ def _add(a, b):
     raise EvaluationLimit("integer overflow")
 
 
+_WITNESSES = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
+
+
 def _is_prime(n):
+    # Miller–Rabin with the first twelve primes as witnesses is exact below 3.3e24, which
+    # covers every integer a program can build (|n| < MAX_INT); trial division up to
+    # sqrt(n) would let one call on a large number run for minutes.
     if n < 2:
         return False
-    if n < 4:
-        return True
-    if n % 2 == 0:
-        return False
-    i = 3
-    while i * i <= n:
-        if n % i == 0:
+    for q in _WITNESSES:
+        if n % q == 0:
+            return n == q
+    d, r = n - 1, 0
+    while d % 2 == 0:
+        d, r = d // 2, r + 1
+    for a in _WITNESSES:
+        x = pow(a, d, n)
+        if x == 1 or x == n - 1:
+            continue
+        for _ in range(r - 1):
+            x = x * x % n
+            if x == n - 1:
+                break
+        else:
             return False
-        i += 2
     return True
 
 
 def _is_square(n):
     if n < 0:
         return False
-    r = int(n ** 0.5)
-    while r * r > n:
-        r -= 1
-    while (r + 1) * (r + 1) <= n:
-        r += 1
+    r = math.isqrt(n)
     return r * r == n
 
 

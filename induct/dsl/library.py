@@ -6,11 +6,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from induct.errors import InductError
+from induct.errors import EvaluationError, InductError
 from induct.programs import (
     Invented, Primitive, Program, check_type, compile_program, infer_type, parse_program, show,
 )
-from induct.programs.evaluation import Lazy, run_program
+from induct.programs.evaluation import FAILED, Lazy, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.types import Type, arguments_of, show_type
 
@@ -91,7 +91,16 @@ class Library:
         return self._by_name[name].type  # type: ignore[attr-defined]
 
     def value(self, name: str) -> Any:
-        return self.values[name]
+        """The Python value of a primitive.
+
+        Raises:
+            EvaluationError: the name is unknown or has no semantics (loaded without checking).
+        """
+        try:
+            return self.values[name]
+        except KeyError:
+            known = "declared but has no semantics" if name in self else "not in this library"
+            raise EvaluationError(f"cannot run primitive {name!r}: it is {known}") from None
 
     def arity(self, name: str) -> int:
         if name in self._inventions:  # type: ignore[attr-defined]
@@ -123,7 +132,11 @@ class Library:
 
     def run(self, program: Program, inputs: Iterable[Any], limits: Limits = DEFAULT_LIMITS) -> Any:
         """Run a closed program on inputs; returns ``FAILED`` on error or limit."""
-        return run_program(self.compile(program), list(inputs), limits)
+        try:
+            compiled = self.compile(program)
+        except RecursionError:
+            return FAILED  # nested too deeply to compile: a failed run, not a crash
+        return run_program(compiled, list(inputs), limits)
 
     # --- growth --------------------------------------------------------------------------
     def with_inventions(self, inventions: Iterable[tuple[str, Program]], log_weight: float = 0.0) -> "Library":

@@ -80,129 +80,181 @@ class _Declared:
     semantics: str | None = None
     imports: list[str] = field(default_factory=list)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)
+    module: Any = None
+    semantics_token: Any = None
+    pending: list[tuple[Tree, list[str], Type, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """Where a grammar file is being read from, and how to report a problem in it."""
+
+    path: str
+    folder: Path
+    stack: tuple[Path, ...]
+    check_semantics: bool
+    source: str
+    fail: Any
 
 
 def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+    text = text[1:] if text.startswith("\ufeff") else text
     source = text if text.endswith("\n") else text + "\n"
     try:
         tree = _parser().parse(source)
     except UnexpectedInput as e:
         raise _syntax_error(e, source, path) from None
     d = _Declared()
-    module: Any = None
-    pending: list[tuple[Tree, list[str], Type, float]] = []
 
     def fail(message: str, node: Any, hint: str = "") -> GrammarFileError:
         line = getattr(node, "line", None) or getattr(getattr(node, "meta", None), "line", 1) or 1
         col = getattr(node, "column", None) or getattr(getattr(node, "meta", None), "column", 1) or 1
         return GrammarFileError(message, path, line, col, source, hint)
 
+    ctx = _Context(path, folder, stack, check_semantics, source, fail)
     for stmt in tree.children:
-        kind = stmt.data
-        if kind == "import_stmt":
-            target = (folder / stmt.children[0][1:-1]).resolve()
-            if target in stack:
-                chain = " -> ".join(p.name for p in stack + (target,))
-                raise fail(f"import cycle: {chain}", stmt.children[0], "remove one of the imports in the cycle")
-            if not target.exists():
-                raise fail(f"imported file {stmt.children[0][1:-1]} not found", stmt.children[0],
-                           "import paths are relative to the importing file")
-            sub = _load(target, stack + (target,) if stack else (Path(path).resolve(), target), check_semantics)
-            d.imports.append(str(target))
-            d.types.update(sub.type_constructors)
-            for p in sub.productions:
-                if any(q.name == p.name for q in d.productions):
-                    raise fail(f"duplicate name {p.name!r} (imported twice)", stmt.children[0], "rename one of them")
-                d.productions.append(p)
-                if p.name in sub.values:
-                    d.values[p.name] = sub.values[p.name]
-            d.literals.update(sub.literal_families)
-            if d.semantics is None:
-                d.semantics = sub.semantics_module
-        elif kind == "semantics":
-            name = str(stmt.children[0])
-            try:
-                module = importlib.import_module(name)
-            except Exception as e:
-                raise fail(f"cannot import semantics module {name!r}: {e}", stmt.children[0],
-                           "give the dotted name of an importable Python module") from None
-            d.semantics = name
-        elif kind == "type_decl":
-            for head in stmt.children:
-                name = str(head.children[0])
-                params = [str(x) for x in head.children[1:]]
-                if name in d.types and name != "->":
-                    raise fail(f"duplicate type {name!r}", head.children[0], "declare each type once")
-                if not name[0].isalpha():
-                    raise fail(f"bad type name {name!r}", head.children[0], "type names start with a letter")
-                d.types[name] = len(params)
-        elif kind == "primitive":
-            names = [t for t in stmt.children if isinstance(t, Token)]
-            ttree = next(c for c in stmt.children if isinstance(c, Tree) and c.data == "type")
-            weight = _weight(stmt, fail)
-            t = _convert_type(ttree, d.types, fail)
-            for n in names:
-                _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
-                pending.append((stmt, [str(n)], t, weight))
-        elif kind == "literal":
-            type_name = str(stmt.children[0])
-            if type_name not in d.types or d.types[type_name] != 0:
-                raise fail(f"unknown type {type_name!r} for a literal family", stmt.children[0],
-                           f"declare it first with: type {type_name}")
-            spec = stmt.children[1]
-            weight = _weight(stmt, fail)
-            if spec.data == "int_range":
-                lo, hi = int(spec.children[0]), int(spec.children[1])
-                if hi < lo or hi - lo > 1000:
-                    raise fail(f"bad literal range {lo}..{hi}", spec.children[0], "write LOW..HIGH with at most 1000 values")
-                items = [(str(v), v, spec.children[0]) for v in range(lo, hi + 1)]
-            else:
-                items = []
-                for tok in spec.children:
-                    inner = str(tok)[1:-1]
-                    value: Any = inner if type_name != "int" else _int_or_fail(inner, tok, fail)
-                    items.append((str(tok), value, tok))
-            t = TypeConstructor(type_name)
-            for name, value, tok in items:
-                _add(d, name, t, Primitive(name), weight, tok, fail)
-                d.values[name] = value
-            d.literals[type_name] = d.literals.get(type_name, ()) + tuple(n for n, _, _ in items)
-        elif kind == "invention":
-            name = str(stmt.children[0])
-            body_text = str(stmt.children[1])
-            inventions = {p.name: p.program.body for p in d.productions if isinstance(p.program, Invented)}
-            try:
-                body = parse_program(body_text, inventions)
-            except ProgramSyntaxError as e:
-                raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
-                                       stmt.children[1].line, stmt.children[1].column + e.position, source,
-                                       "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
-            lookup = {p.name: p.type for p in d.productions}
-            try:
-                t = infer_type(body, lookup.__getitem__)
-            except ProgramTypeError as e:
-                raise fail(f"invention {name!r} is ill-typed: {e}", stmt.children[1],
-                           "every name in the body must be a declared primitive or earlier invention") from None
-            declared = [c for c in stmt.children if isinstance(c, Tree) and c.data == "type"]
-            if declared:
-                want = _convert_type(declared[0], d.types, fail)
-                try:
-                    t = canonical(check_type(body, want, lookup.__getitem__))
-                except ProgramTypeError as e:
-                    raise fail(f"invention {name!r}: {e}", declared[0], "fix the declared type or the body") from None
-            _add(d, name, t, Invented(body, name), _weight(stmt, fail), stmt.children[0], fail)
+        try:
+            _statement(stmt, d, ctx)
+        except RecursionError:
+            raise fail("statement nested too deeply", stmt, "split the type or program into smaller parts") from None
+    return _finish(d, ctx)
 
-    if module is not None:
-        table = getattr(module, "PRIMITIVES", None)
+
+def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
+    """Add what one statement of a grammar file declares to ``d``."""
+    path, folder, stack, check_semantics, source, fail = (
+        ctx.path, ctx.folder, ctx.stack, ctx.check_semantics, ctx.source, ctx.fail)
+    kind = stmt.data
+    if kind == "import_stmt":
+        try:
+            target = (folder / stmt.children[0][1:-1]).resolve()
+        except (OSError, ValueError, RuntimeError) as e:
+            raise fail(f"bad import path: {e}", stmt.children[0], "give a path relative to this file") from None
+        if target in stack:
+            chain = " -> ".join(p.name for p in stack + (target,))
+            raise fail(f"import cycle: {chain}", stmt.children[0], "remove one of the imports in the cycle")
+        if not target.is_file():
+            raise fail(f"imported file {stmt.children[0][1:-1]!r} not found", stmt.children[0],
+                       "import paths are relative to the importing file")
+        sub = _load(target, stack + (target,) if stack else (Path(path).resolve(), target), check_semantics)
+        d.imports.append(str(target))
+        d.types.update(sub.type_constructors)
+        for p in sub.productions:
+            if any(q.name == p.name for q in d.productions):
+                raise fail(f"duplicate name {p.name!r} (imported twice)", stmt.children[0], "rename one of them")
+            d.productions.append(p)
+            if p.name in sub.values:
+                d.values[p.name] = sub.values[p.name]
+        d.literals.update(sub.literal_families)
+        if d.semantics is None:
+            d.semantics = sub.semantics_module
+    elif kind == "semantics":
+        name = str(stmt.children[0])
+        if d.semantics_token is not None:
+            raise fail(f"second 'semantics' line (the first is at line {d.semantics_token.line})",
+                       stmt.children[0], "a grammar file names one semantics module")
+        d.semantics_token = stmt.children[0]
+        try:
+            d.module = importlib.import_module(name)
+        except Exception as e:
+            raise fail(f"cannot import semantics module {name!r}: {e}", stmt.children[0],
+                       "give the dotted name of an importable Python module") from None
+        d.semantics = name
+    elif kind == "type_decl":
+        for head in stmt.children:
+            name = str(head.children[0])
+            params = [str(x) for x in head.children[1:]]
+            if name in d.types and name != "->":
+                raise fail(f"duplicate type {name!r}", head.children[0], "declare each type once")
+            if not (name[0].isalpha() and all(c.isalnum() or c == "_" for c in name)):
+                raise fail(f"bad type name {name!r}", head.children[0],
+                           "type names start with a letter and contain letters, digits and '_'")
+            if _is_type_variable(name):
+                raise fail(f"{name!r} is a type variable, not a type name", head.children[0],
+                           "single lower-case letters and t0, t1 ... are variables; use a longer name")
+            for k, param in enumerate(head.children[1:]):
+                if not _is_type_variable(str(param)):
+                    raise fail(f"type parameter {str(param)!r} is not a variable", param,
+                               f"write parameters as single letters: {name}(a, b)")
+                if str(param) in map(str, head.children[1:k + 1]):
+                    raise fail(f"type parameter {str(param)!r} repeated", param, "give each parameter its own letter")
+            d.types[name] = len(params)
+    elif kind == "primitive":
+        names = [t for t in stmt.children if isinstance(t, Token)]
+        ttree = next(c for c in stmt.children if isinstance(c, Tree) and c.data == "type")
+        weight = _weight(stmt, fail)
+        t = _convert_type(ttree, d.types, fail)
+        for n in names:
+            _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
+            d.pending.append((stmt, [str(n)], t, weight))
+    elif kind == "literal":
+        type_name = str(stmt.children[0])
+        if type_name not in d.types or d.types[type_name] != 0:
+            raise fail(f"unknown type {type_name!r} for a literal family", stmt.children[0],
+                       f"declare it first with: type {type_name}")
+        spec = stmt.children[1]
+        weight = _weight(stmt, fail)
+        if spec.data == "int_range":
+            lo, hi = int(spec.children[0]), int(spec.children[1])
+            if hi < lo or hi - lo > 1000:
+                raise fail(f"bad literal range {lo}..{hi}", spec.children[0], "write LOW..HIGH with at most 1000 values")
+            items = [(str(v), v, spec.children[0]) for v in range(lo, hi + 1)]
+        else:
+            items = []
+            for tok in spec.children:
+                inner = str(tok)[1:-1]
+                value: Any = inner if type_name != "int" else _int_or_fail(inner, tok, fail)
+                if type_name == "char" and len(inner) != 1:
+                    raise fail(f"{str(tok)} is not one character", tok, "char literals are written 'x'")
+                items.append((str(tok), value, tok))
+        t = TypeConstructor(type_name)
+        for name, value, tok in items:
+            _add(d, name, t, Primitive(name), weight, tok, fail)
+            d.values[name] = value
+        d.literals[type_name] = d.literals.get(type_name, ()) + tuple(n for n, _, _ in items)
+    elif kind == "invention":
+        name = str(stmt.children[0])
+        body_text = str(stmt.children[1])
+        inventions = {p.name: p.program.body for p in d.productions if isinstance(p.program, Invented)}
+        try:
+            body = parse_program(body_text, inventions)
+        except ProgramSyntaxError as e:
+            raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
+                                   stmt.children[1].line, stmt.children[1].column + e.position, source,
+                                   "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
+        lookup = {p.name: p.type for p in d.productions}
+        try:
+            t = infer_type(body, lookup.__getitem__)
+        except ProgramTypeError as e:
+            raise fail(f"invention {name!r} is ill-typed: {e}", stmt.children[1],
+                       "every name in the body must be a declared primitive or earlier invention") from None
+        declared = [c for c in stmt.children if isinstance(c, Tree) and c.data == "type"]
+        if declared:
+            want = _convert_type(declared[0], d.types, fail)
+            try:
+                t = canonical(check_type(body, want, lookup.__getitem__))
+            except ProgramTypeError as e:
+                raise fail(f"invention {name!r}: {e}", declared[0], "fix the declared type or the body") from None
+        _add(d, name, t, Invented(body, name), _weight(stmt, fail), stmt.children[0], fail)
+
+
+def _finish(d: _Declared, ctx: _Context) -> Library:
+    path, source, fail = ctx.path, ctx.source, ctx.fail
+    if d.module is None and d.semantics and d.pending:
+        # No 'semantics' line of its own: primitives declared here take their meaning from the
+        # module of the imported grammar (already imported once, so this cannot fail anew).
+        d.module = importlib.import_module(d.semantics)
+    if d.module is not None:
+        table = getattr(d.module, "PRIMITIVES", None)
         if not isinstance(table, dict):
-            raise GrammarFileError(f"semantics module {d.semantics!r} has no PRIMITIVES dict", path, 1, 1, "",
-                                   "define PRIMITIVES = {name: python_value, ...} in that module")
-        for _, names, _, _ in pending:
+            raise fail(f"semantics module {d.semantics!r} has no PRIMITIVES dict", d.semantics_token,
+                       "define PRIMITIVES = {name: python_value, ...} in that module")
+        for _, names, _, _ in d.pending:
             for n in names:
                 if n in table:
                     d.values[n] = table[n]
-    if check_semantics:
-        for stmt, names, _, _ in pending:
+    if ctx.check_semantics:
+        for stmt, names, _, _ in d.pending:
             for n in names:
                 if n not in d.values:
                     where = d.where.get(n, (stmt.meta.line, stmt.meta.column))
@@ -211,6 +263,10 @@ def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_se
                     raise GrammarFileError(f"primitive {n!r} has no semantics", path, where[0], where[1], source, hint)
     return Library(tuple(d.productions), dict(d.types), d.semantics, d.values, 0.0, dict(d.literals), path,
                    tuple(d.imports))
+
+
+def _is_type_variable(name: str) -> bool:
+    return (len(name) == 1 and name.islower()) or (name[0] == "t" and name[1:].isascii() and name[1:].isdigit())
 
 
 def _int_or_fail(text: str, tok: Token, fail: Any) -> int:
@@ -224,6 +280,8 @@ def _weight(stmt: Tree, fail: Any) -> float:
     for c in stmt.children:
         if isinstance(c, Tree) and c.data == "weight":
             w = float(c.children[0])
+            if not math.isfinite(w):
+                raise fail("prior weight must be finite", c.children[0], "write @ 0.5, @ 2 ...")
             if w <= 0:
                 raise fail("prior weight must be positive", c.children[0], "write @ 0.5, @ 2 ...")
             return math.log(w)

@@ -89,6 +89,21 @@ def _compile(p: Program, lib: Any, cache: dict) -> Compiled:
     return c
 
 
+def _abstraction(body: Compiled) -> Compiled:
+    # Every call of a λ costs one step: otherwise a program that composes functions
+    # exponentially often (no primitive ever charging) would escape the step and time limits.
+    charge = _limits.charge
+
+    def close(env: tuple) -> Callable[[Any], Any]:
+        def call(x: Any) -> Any:
+            charge(0)
+            return body((x,) + env)
+
+        return call
+
+    return close
+
+
 def _head_value(head: Program, lib: Any, cache: dict) -> tuple[Any, int] | None:
     if isinstance(head, Primitive):
         return lib.value(head.name), lib.arity(head.name)
@@ -104,13 +119,14 @@ def _compile_new(p: Program, lib: Any, cache: dict) -> Compiled:
             return lambda env: env[1]
         return lambda env: env[i]
     if isinstance(p, Abstraction):
-        body = _compile(p.body, lib, cache)
-        return lambda env: (lambda x: body((x,) + env))
+        return _abstraction(_compile(p.body, lib, cache))
     if isinstance(p, Primitive):
         value, arity = lib.value(p.name), lib.arity(p.name)
-        constant = curry(value, arity) if arity else value
         if arity == 0 and isinstance(value, Lazy):
-            constant = value.function()
+            # A constant computed when the program runs (e.g. a per-task constant that may be unbound).
+            compute = value.function
+            return lambda env: compute()
+        constant = curry(value, arity) if arity else value
         return lambda env: constant
     if isinstance(p, Invented):
         closed = _compile(p.body, lib, cache)

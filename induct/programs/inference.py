@@ -29,14 +29,22 @@ def infer_type(p: Program, lookup: TypeLookup, environment: tuple[Type, ...] = (
         ProgramTypeError: naming the ill-typed subterm, the expected and the actual type.
     """
     s = Substitution().reserve(_max_var(environment) + 1)
-    t, s = _infer(p, lookup, list(environment), s, p)
+    t, s = _infer_bounded(p, lookup, list(environment), s)
     return canonical(s.apply(t))
+
+
+def _infer_bounded(p: Program, lookup: TypeLookup, env: list[Type], s: Substitution) -> tuple[Type, Substitution]:
+    try:
+        return _infer(p, lookup, env, s, p)
+    except RecursionError:
+        raise ProgramTypeError("<deep program>: nested too deeply to type-check", program="<deep program>",
+                               subterm="<deep program>") from None
 
 
 def check_type(p: Program, request: Type, lookup: TypeLookup) -> Type:
     """Check ``p`` against ``request``; returns the unified type or raises ProgramTypeError."""
     s = Substitution().reserve(_max_var((request,)) + 1)
-    t, s = _infer(p, lookup, [], s, p)
+    t, s = _infer_bounded(p, lookup, [], s)
     try:
         s = unify(t, request, s)
     except TypeUnificationError:

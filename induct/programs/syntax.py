@@ -66,7 +66,7 @@ def parse_program(text: str, inventions: Mapping[str, Program] | None = None) ->
     def atom(tok: str, k: int) -> Program:
         if tok.startswith("$"):
             digits = tok[1:]
-            if not digits.isdigit():
+            if not (digits.isascii() and digits.isdigit()):
                 raise err(f"bad variable {tok!r} (variables are $0, $1, ...)", k)
             return Index(int(digits))
         if tok in LAMBDA_WORDS:
@@ -120,10 +120,30 @@ def parse_program(text: str, inventions: Mapping[str, Program] | None = None) ->
             raise err("unclosed '('", open_at)
         pos += 1
 
-    p = expr()
+    try:
+        p = expr()
+    except RecursionError:
+        raise err(f"program nested too deeply (more than about {MAX_DEPTH} levels)", _deepest(tokens)) from None
     if pos != len(tokens):
         raise err(f"unexpected {tokens[pos][0]!r} after the program", pos)
     return p
+
+
+MAX_DEPTH = 200
+"""Nesting that is always accepted; deeper programs may exceed Python's recursion limit."""
+
+
+def _deepest(tokens: list[tuple[str, int]]) -> int:
+    """The token index of the most deeply nested opening parenthesis."""
+    depth = best = where = 0
+    for k, (tok, _) in enumerate(tokens):
+        if tok in ("(", "#("):
+            depth += 1
+            if depth > best:
+                best, where = depth, k
+        elif tok == ")":
+            depth -= 1
+    return where
 
 
 def show(p: Program, name_inventions: bool = False) -> str:

@@ -262,6 +262,8 @@ def parse_type(text: str, variables: dict[str, int] | None = None) -> Type:
         pos = m.end()
     if not tokens:
         raise TypeParseError("empty type", text, 0)
+    # Letters take indices that no ``tN`` of this text claims, so ``a -> t0`` has two variables.
+    numbered = {int(tok[1:]) for tok, _ in tokens if tok[0] == "t" and tok[1:].isdigit()}
     i = 0
 
     def peek() -> str | None:
@@ -296,7 +298,7 @@ def parse_type(text: str, variables: dict[str, int] | None = None) -> Type:
         i += 1
         if _VARIABLE.match(tok) and peek() != "(":
             if tok not in variables:
-                variables[tok] = int(tok[1:]) if tok[0] == "t" and tok[1:].isdigit() and len(tok) > 1 else _next_free(variables)
+                variables[tok] = _variable_index(tok, variables, numbered)
             return TypeVariable(variables[tok])
         args: list[Type] = []
         if peek() == "(":
@@ -314,9 +316,12 @@ def parse_type(text: str, variables: dict[str, int] | None = None) -> Type:
     return result
 
 
-def _next_free(variables: dict[str, int]) -> int:
+def _variable_index(name: str, variables: dict[str, int], numbered: set[int]) -> int:
+    """The index of a new variable name: ``tN`` is N unless another name already holds N."""
     used = set(variables.values())
+    if name[0] == "t" and name[1:].isdigit() and int(name[1:]) not in used:
+        return int(name[1:])
     n = 0
-    while n in used or f"t{n}" in variables:
+    while n in used or n in numbered:
         n += 1
     return n
