@@ -1,0 +1,302 @@
+"""Top-down search for the most compressive abstraction (after Stitch, Bowers et al. POPL 2023).
+
+A *partial abstraction* is a pattern in preorder tokens with holes ``??``; it carries the
+list of places in the corpus where it matches (one state per matching node id, holding
+the corpus nodes still under its holes and the values bound to its arguments).  Search
+expands the leftmost hole of the partial with the best upper bound: into an
+application, a λ, a symbol or a bound variable (grouping the match states by the node
+under that hole, so no matching is redone), or into an argument ``#j`` (new, or reusing
+an earlier one when the two subtrees agree).  A hole may become an argument only where
+the subtree under it does not refer to a variable bound inside the abstraction; a free
+variable can enter a body only through an argument.
+
+Utility (Stitch's compressive utility under the cost model): for each use, the cost of
+the matched subtree minus the cost of the invention applied to its arguments, summed over
+uses, minus the cost of the body.  Its upper bound for a partial — every use saving all
+of its subtree except the arguments bound so far — only decreases as a partial is
+refined, so partials whose bound is below the k-th best finished abstraction are dropped.
+The utility of a finished abstraction is computed exactly with a dynamic program that
+chooses which of overlapping uses to take.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from typing import Callable
+
+from induct.compression.corpus import APP, LAM, LEAF, VAR, Corpus
+from induct.programs.nodes import Abstraction, Application, Index, Program
+
+__all__ = ["Pattern", "ARG", "HOLE", "find_abstractions", "pattern_body", "match_pattern"]
+
+ARG, HOLE = 4, 5
+_APP_T, _LAM_T, _HOLE_T = (APP, 0), (LAM, 0), (HOLE, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A finished abstraction: preorder tokens ``(kind, value)`` and its arity.
+
+    Kinds are APP, LAM, LEAF (value: the corpus symbol), VAR (a variable bound inside
+    the body) and ARG (value: the argument number, ``#0`` first introduced).
+    """
+
+    tokens: tuple[tuple[int, int], ...]
+    arity: int
+    utility: float
+    uses: float
+
+
+def pattern_body(pattern: Pattern, corpus: Corpus) -> Program:
+    """The closed invention body: ``arity`` λs around the pattern, ``#j`` as a bound index."""
+    pos = 0
+    arity = pattern.arity
+
+    def build(depth: int) -> Program:
+        nonlocal pos
+        kind, v = pattern.tokens[pos]
+        pos += 1
+        if kind == APP:
+            f = build(depth)
+            return Application(f, build(depth))
+        if kind == LAM:
+            return Abstraction(build(depth + 1))
+        if kind == VAR:
+            return Index(v)
+        if kind == ARG:
+            return Index(depth + arity - 1 - v)
+        return corpus.symbols[v]
+
+    body = build(0)
+    for _ in range(arity):
+        body = Abstraction(body)
+    return body
+
+
+def match_pattern(corpus: Corpus, tokens: tuple[tuple[int, int], ...], arity: int,
+                  node: int) -> list[tuple[int, int]] | None:
+    """Where ``tokens`` matches ``node``: per argument, (corpus node, λ depth) of its first hole.
+
+    Returns None when it does not match (including when an argument would capture a
+    variable bound inside the pattern, or a repeated argument sees different values).
+    """
+    kind, a, b, free = corpus.kind, corpus.a, corpus.b, corpus.free
+    stack = [(node, 0)]
+    found: list[tuple[int, int] | None] = [None] * arity
+    values: list[int] = [-1] * arity
+    for tk, tv in tokens:
+        m, d = stack.pop()
+        if tk == APP:
+            if kind[m] != APP:
+                return None
+            stack.append((b[m], d))
+            stack.append((a[m], d))
+        elif tk == LAM:
+            if kind[m] != LAM:
+                return None
+            stack.append((a[m], d + 1))
+        elif tk == ARG:
+            if free[m] & ((1 << d) - 1):
+                return None
+            v = corpus.shift(m, -d)
+            if found[tv] is None:
+                found[tv] = (m, d)
+                values[tv] = v
+            elif values[tv] != v:
+                return None
+        elif kind[m] != tk or a[m] != tv:
+            return None
+    return found  # type: ignore[return-value]
+
+
+# A match state: (location, nodes under the remaining holes, argument values, argument cost).
+State = tuple[int, tuple[int, ...], tuple[int, ...], int]
+
+
+class _Search:
+    def __init__(self, corpus: Corpus, max_arity: int, keep: int, min_uses: int,
+                 accept: Callable[[Pattern], bool] | None) -> None:
+        self.c = corpus
+        self.max_arity = max_arity
+        self.keep = keep
+        self.min_uses = min_uses
+        self.accept = accept
+        self.best: list[Pattern] = []
+        self.heap: list = []
+        self.counter = 0
+        self.parents: list[list[int]] | None = None
+        self.expanded = 0
+
+    @property
+    def threshold(self) -> float:
+        return self.best[-1].utility if len(self.best) >= self.keep else 0.0
+
+    # --- bounds -------------------------------------------------------------------------
+    def _push(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
+        c = self.c
+        occ = c.occurrences
+        if sum(occ[s[0]] for s in states) < self.min_uses:
+            return
+        w, cost = c.weight, c.cost
+        fixed = c.costs.leaf + arity * c.costs.app
+        ub = sum(w[s[0]] * (cost[s[0]] - fixed - s[3]) for s in states) - body_cost
+        if ub <= self.threshold:
+            return
+        if not depths:
+            self._finish(tokens, arity, body_cost, states, ub)
+            return
+        self.counter += 1
+        heapq.heappush(self.heap, (-ub, self.counter, tokens, depths, arity, body_cost, states))
+
+    def _finish(self, tokens, arity, body_cost, states: list[State], estimate: float) -> None:
+        # `estimate` is exact unless uses overlap; the dynamic program settles that.
+        utility = self._exact_utility(tokens, arity, states)
+        if utility <= self.threshold:
+            return
+        pattern = Pattern(tokens, arity, utility, sum(self.c.weight[s[0]] for s in states))
+        if self.accept is not None and not self.accept(pattern):
+            return
+        self.best.append(pattern)
+        self.best.sort(key=lambda p: -p.utility)
+        del self.best[self.keep:]
+
+    def _exact_utility(self, tokens, arity, states: list[State]) -> float:
+        c = self.c
+        if self.parents is None:
+            self.parents = c.parents()
+        parents = self.parents
+        fixed = c.costs.leaf + arity * c.costs.app
+        use: dict[int, tuple[float, list[int]]] = {}
+        for loc, _, _, argcost in states:
+            where = match_pattern(c, tokens, arity, loc)
+            assert where is not None
+            use[loc] = (c.cost[loc] - fixed - argcost, [m for m, _ in where])  # type: ignore[misc]
+        relevant = set(use)
+        frontier = list(use)
+        while frontier:
+            n = frontier.pop()
+            for p in parents[n]:
+                if p not in relevant:
+                    relevant.add(p)
+                    frontier.append(p)
+        saving: dict[int, float] = {}
+        kind, a, b = c.kind, c.a, c.b
+        for n in sorted(relevant):
+            k = kind[n]
+            if k == APP:
+                s = saving.get(a[n], 0.0) + saving.get(b[n], 0.0)
+            elif k == LAM:
+                s = saving.get(a[n], 0.0)
+            else:
+                s = 0.0
+            u = use.get(n)
+            if u is not None:
+                s = max(s, u[0] + sum(saving.get(m, 0.0) for m in u[1]))
+            saving[n] = s
+        body_cost = _body_cost(tokens, c)
+        return sum(w * saving.get(r, 0.0) for r, w in zip(c.roots, c.root_weights)) - body_cost
+
+    # --- expansion ----------------------------------------------------------------------
+    def run(self) -> list[Pattern]:
+        c = self.c
+        states = [(i, (i,), (), 0) for i in range(c.n_original) if c.occurrences[i] > 0]
+        self._expand((_HOLE_T,), (0,), 0, 0, states)
+        while self.heap:
+            neg_ub, _, tokens, depths, arity, body_cost, states = heapq.heappop(self.heap)
+            if -neg_ub <= self.threshold:
+                break
+            self._expand(tokens, depths, arity, body_cost, states)
+        return self.best
+
+    def _expand(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
+        self.expanded += 1
+        c = self.c
+        kind, a, b, free = c.kind, c.a, c.b, c.free
+        d = depths[0]
+        rest_depths = depths[1:]
+        at = tokens.index(_HOLE_T)
+        head, tail = tokens[:at], tokens[at + 1:]
+        bound_mask = (1 << d) - 1
+        buckets: dict[int, list[State]] = {}
+        for st in states:
+            loc, holes, args, argcost = st
+            n = holes[0]
+            k = kind[n]
+            if k == APP:
+                key = -1
+                new = (loc, (a[n], b[n]) + holes[1:], args, argcost)
+            elif k == LAM:
+                key = -2
+                new = (loc, (a[n],) + holes[1:], args, argcost)
+            elif k == VAR:
+                if a[n] >= d:
+                    continue  # a free variable may only enter through an argument
+                key = -3 - a[n]
+                new = (loc, holes[1:], args, argcost)
+            else:
+                key = a[n]
+                new = (loc, holes[1:], args, argcost)
+            bucket = buckets.get(key)
+            if bucket is None:
+                buckets[key] = [new]
+            else:
+                bucket.append(new)
+        costs = c.costs
+        for key, group in buckets.items():
+            if key == -1:
+                self._push(head + (_APP_T, _HOLE_T, _HOLE_T) + tail, (d, d) + rest_depths, arity,
+                           body_cost + costs.app, group)
+            elif key == -2:
+                self._push(head + (_LAM_T, _HOLE_T) + tail, (d + 1,) + rest_depths, arity,
+                           body_cost + costs.lam, group)
+            elif key <= -3:
+                self._push(head + ((VAR, -3 - key),) + tail, rest_depths, arity, body_cost + costs.leaf, group)
+            else:
+                self._push(head + ((LEAF, key),) + tail, rest_depths, arity, body_cost + costs.leaf, group)
+        if at == 0:
+            return  # the whole body cannot be an argument
+        # Arguments: reuse an earlier one where the subtrees agree, or introduce a new one.
+        shifted: list[tuple[State, int]] = []
+        first = states[0][1][0]
+        same = True
+        for st in states:
+            n = st[1][0]
+            if n != first:
+                same = False
+            if free[n] & bound_mask:
+                continue
+            shifted.append((st, c.shift(n, -d)))
+        for j in range(arity):
+            group = [(loc, holes[1:], args, argcost) for (loc, holes, args, argcost), v in shifted if args[j] == v]
+            if group:
+                self._push(head + ((ARG, j),) + tail, rest_depths, arity, body_cost + costs.leaf, group)
+        if arity < self.max_arity and shifted:
+            # An argument that is the same subtree at every use is dominated by inlining it.
+            if same and (free[first] >> d) == 0:
+                return
+            group = [(loc, holes[1:], args + (v,), argcost + c.cost[v])
+                     for (loc, holes, args, argcost), v in shifted]
+            self._push(head + ((ARG, arity),) + tail, rest_depths, arity + 1, body_cost + costs.leaf, group)
+
+
+def _body_cost(tokens, corpus: Corpus) -> int:
+    c = corpus.costs
+    total = 0
+    for tk, _ in tokens:
+        total += c.app if tk == APP else c.lam if tk == LAM else c.leaf
+    return total
+
+
+def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_uses: int = 2,
+                      accept: Callable[[Pattern], bool] | None = None) -> list[Pattern]:
+    """The ``keep`` abstractions of highest utility (best first) with positive utility.
+
+    Args:
+        corpus: the interned corpus.
+        max_arity: most arguments an abstraction may take.
+        keep: how many of the best to return.
+        min_uses: fewest occurrences an abstraction must match.
+        accept: optional filter (e.g. a type check); rejected patterns are never kept.
+    """
+    return _Search(corpus, max_arity, keep, min_uses, accept).run()
