@@ -1,0 +1,147 @@
+"""Configuration of a wake-sleep run: a frozen dataclass read from TOML, overridable field by field."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from induct.errors import InductError
+
+__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml"]
+
+
+class ConfigError(InductError):
+    """A configuration value that is missing, unknown or out of range."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a wake-sleep run needs; defaults suit a laptop and finish in minutes.
+
+    Search budgets are counted in programs (``max_programs``) so that a run with a fixed
+    seed is reproducible whatever the machine's load; ``timeout`` is a wall-clock safety
+    net per task.
+    """
+
+    domain: str = "lists"
+    grammar: str | None = None
+    tasks: str | None = None
+    train_split: str | None = None
+    test_splits: tuple[str, ...] | None = None
+    iterations: int = 3
+    batch_size: int = 40
+    max_programs: int = 200_000
+    timeout: float = 10.0
+    test_every: int = 1
+    test_max_programs: int = 200_000
+    test_timeout: float = 10.0
+    max_test_tasks: int = 0
+    workers: int = 0
+    strategy: str = "enumerate"
+    frontier_size: int = 5
+    recognition: bool = True
+    recognition_steps: int = 300
+    recognition_seconds: float = 60.0
+    dreams: int = 200
+    compression: bool = True
+    compression_iterations: int = 3
+    arity: int = 2
+    structure_penalty: float = 1.0
+    size_penalty: float = 1.5
+    pseudocounts: float = 30.0
+    top_k: int = 2
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        positive = ["iterations", "batch_size", "max_programs", "test_every", "test_max_programs",
+                    "frontier_size", "top_k"]
+        for name in positive:
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
+        for name in ["timeout", "test_timeout", "recognition_seconds", "pseudocounts"]:
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
+        for name in ["workers", "max_test_tasks", "recognition_steps", "dreams", "compression_iterations"]:
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be ≥ 0, got {getattr(self, name)}")
+        if not 0 <= self.arity <= 3:
+            raise ConfigError(f"arity must be 0..3, got {self.arity}")
+
+    def replace(self, **changes: Any) -> "TrainConfig":
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise ConfigError(f"unknown config field(s): {', '.join(sorted(unknown))}; "
+                              f"fields are: {', '.join(f.name for f in fields(self))}")
+        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _coerce(name: str, value: Any) -> Any:
+    field = next(f for f in fields(TrainConfig) if f.name == name)
+    t = str(field.type)
+    try:
+        if value is None:
+            return None
+        if "tuple" in t:
+            if isinstance(value, str):
+                return tuple(x.strip() for x in value.split(",") if x.strip())
+            return tuple(value)
+        if t.startswith("bool"):
+            if isinstance(value, str):
+                if value.lower() in ("1", "true", "yes", "on"):
+                    return True
+                if value.lower() in ("0", "false", "no", "off"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if t.startswith("int"):
+            if isinstance(value, bool):
+                raise ValueError(value)
+            return int(value)
+        if t.startswith("float"):
+            return float(value)
+        return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: cannot use {value!r} (expected {t})") from None
+
+
+def load_config(path: str | Path | None = None, **overrides: Any) -> TrainConfig:
+    """Read a TOML config (every field optional) and apply overrides (None values ignored)."""
+    data: dict[str, Any] = {}
+    if path is not None:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text())
+        except OSError as e:
+            raise ConfigError(f"cannot read config {p}: {e.strerror}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"{p}: not valid TOML: {e}") from None
+        if "train" in data and isinstance(data["train"], dict):
+            data = data["train"]
+    data.update({k: v for k, v in overrides.items() if v is not None})
+    return TrainConfig().replace(**data)
+
+
+def config_to_toml(config: TrainConfig) -> str:
+    lines = ["# induct train configuration", "[train]"]
+    for k, v in config.to_dict().items():
+        if v is None:
+            continue
+        lines.append(f"{k} = {_toml_value(v)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_value(v: Any) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, tuple):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    s = str(v).replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{s}"'
