@@ -1,10 +1,16 @@
 """Likelihood models: how well a program's outputs explain a task's examples.
 
-A likelihood model is called with a library, a compiled program and a task and returns
-a log likelihood (``-inf`` for impossible).  ``ExactMatch`` is all-or-nothing; noisy and
-real-valued models live beside it.
+A likelihood model is called with a compiled program and a task and returns a log
+likelihood (``-inf`` for impossible); ``output_scorer(task)`` gives the same score from a
+list of outputs.  ``ExactMatch`` is all-or-nothing, ``NoisyMatch`` lets each example be
+wrong with probability ε, ``Gaussian`` puts Normal noise on numeric outputs.
 """
 
-from induct.likelihood.base import ExactMatch, LikelihoodModel, LIKELIHOODS
+from induct.likelihood.base import (
+    LIKELIHOODS, ExactMatch, LikelihoodModel, OutputScorer, make_likelihood, outputs_of,
+)
+from induct.likelihood.gaussian import Gaussian
+from induct.likelihood.noisy import NoisyMatch
 
-__all__ = ["ExactMatch", "LikelihoodModel", "LIKELIHOODS"]
+__all__ = ["ExactMatch", "Gaussian", "LikelihoodModel", "LIKELIHOODS", "NoisyMatch", "OutputScorer",
+           "make_likelihood", "outputs_of"]

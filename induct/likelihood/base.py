@@ -1,23 +1,40 @@
-"""The likelihood-model interface and the exact-match model."""
+"""The likelihood-model interface and the exact-match model.
+
+A model scores a compiled program on a task (``log_likelihood``).  Search strategies that
+already hold a program's outputs on every example (MCMC evaluates subtrees column-wise)
+call ``output_scorer(task)`` once per task instead: it returns a function from the list of
+outputs (one per example, :data:`~induct.programs.FAILED` where the program failed) to the
+log likelihood, with the task's targets prepared once.
+"""
 
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Protocol
+from typing import Any, Callable, Protocol, Sequence
 
-from induct.programs import run_examples
+from induct.programs import FAILED, run_examples, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.tasks import Task
 
-__all__ = ["LikelihoodModel", "ExactMatch", "LIKELIHOODS"]
+__all__ = ["LikelihoodModel", "OutputScorer", "ExactMatch", "LIKELIHOODS", "outputs_of", "make_likelihood"]
+
+OutputScorer = Callable[[Sequence[Any]], float]
+"""outputs (one per example, in the task's order) -> log likelihood."""
 
 
 class LikelihoodModel(Protocol):
-    """``log_likelihood(compiled, task)`` for a compiled closed program."""
+    """``log_likelihood(compiled, task)`` for a compiled closed program, and its column form."""
 
     name: str
 
     def log_likelihood(self, compiled: Callable[[tuple], Any], task: Task) -> float: ...
+
+    def output_scorer(self, task: Task) -> OutputScorer: ...
+
+
+def outputs_of(compiled: Callable[[tuple], Any], task: Task, limits: Limits = DEFAULT_LIMITS) -> list[Any]:
+    """The program's output on each example of ``task`` (``FAILED`` where it failed)."""
+    return [run_program(compiled, e.inputs, limits) for e in task.examples]
 
 
 class ExactMatch:
@@ -31,6 +48,36 @@ class ExactMatch:
     def log_likelihood(self, compiled: Callable[[tuple], Any], task: Task) -> float:
         return 0.0 if run_examples(compiled, task.io_pairs, self.limits) else -math.inf
 
+    def output_scorer(self, task: Task) -> OutputScorer:
+        targets = [e.output for e in task.examples]
+
+        def score(outputs: Sequence[Any]) -> float:
+            return 0.0 if list(outputs) == targets else -math.inf
+
+        return score
+
+
+def make_likelihood(spec: "str | LikelihoodModel", **options: Any) -> LikelihoodModel:
+    """A model from its registry name (``exact``, ``noisy``, ``gaussian``) and options, or as given.
+
+    Raises:
+        InductError: for an unknown name or options the model does not take.
+    """
+    from induct.errors import InductError
+
+    if not isinstance(spec, str):
+        if options:
+            raise InductError("likelihood options apply only when the model is given by name")
+        return spec
+    try:
+        factory = LIKELIHOODS[spec]
+    except KeyError:
+        raise InductError(f"unknown likelihood {spec!r}; choose one of: {', '.join(sorted(LIKELIHOODS))}") from None
+    try:
+        return factory(**options)
+    except TypeError as e:
+        raise InductError(f"likelihood {spec!r}: {e}") from None
+
 
 LIKELIHOODS: dict[str, Callable[..., LikelihoodModel]] = {"exact": ExactMatch}
-"""Registry of likelihood models by name."""
+"""Registry of likelihood models by name (the noisy and Gaussian models add themselves)."""
