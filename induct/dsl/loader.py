@@ -136,7 +136,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         if not target.is_file():
             raise fail(f"imported file {stmt.children[0][1:-1]!r} not found", stmt.children[0],
                        "import paths are relative to the importing file")
-        sub = _load(target, stack + (target,) if stack else (Path(path).resolve(), target), check_semantics)
+        sub = _load(target, stack or (Path(path).resolve(),), check_semantics)
         d.imports.append(str(target))
         d.types.update(sub.type_constructors)
         for p in sub.productions:
@@ -332,16 +332,31 @@ def _syntax_error(e: UnexpectedInput, text: str, path: str) -> GrammarFileError:
         return GrammarFileError("unexpected end of file", path, line, col, text, "finish the last statement")
     if isinstance(e, UnexpectedCharacters):
         ch = text.splitlines()[line - 1][col - 1:col] if line - 1 < len(text.splitlines()) else ""
-        return GrammarFileError(f"unexpected character {ch!r}", path, line, col, text,
-                                "statements are: semantics M | import \"F\" | type T, list(a) | "
-                                "NAME : TYPE [@ W] | literal T : A..B | invention NAME = BODY")
+        return GrammarFileError(f"unexpected character {ch!r}", path, line, col, text, _STATEMENTS)
     token = getattr(e, "token", "")
     expected = sorted(getattr(e, "expected", []) or [])
-    nice = ", ".join(_NICE.get(x, x) for x in expected[:6])
+    if col == 1 or ("_NL" in expected and "NAME" in expected and len(expected) <= 3):
+        # At the start of a statement: say what statements look like.
+        return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text, _STATEMENTS)
+    nice = ", ".join(_terminal_description(x) for x in expected[:6])
     return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text,
                             f"expected one of: {nice}" if nice else "check the statement's syntax")
 
 
+_STATEMENTS = ("statements are: semantics MODULE | import \"FILE\" | type T, list(a) | "
+               "NAME : TYPE [@ W] | literal T : A..B | invention NAME = BODY [: TYPE]")
+
+
+def _terminal_description(name: str) -> str:
+    if name in _NICE:
+        return _NICE[name]
+    try:
+        pattern = _parser().get_terminal(name).pattern
+    except KeyError:
+        return name
+    return repr(pattern.value) if pattern.type == "str" else name.lower()
+
+
 _NICE = {"COLON": "':'", "NAME": "a name", "_NL": "end of line", "LPAR": "'('", "RPAR": "')'",
-         "COMMA": "','", "RARROW": "'->'", "__ANON_0": "'->'", "EQUAL": "'='", "AT": "'@'",
+         "COMMA": "','", "RARROW": "'->'", "EQUAL": "'='", "AT": "'@'",
          "NUMBER": "a number", "SIGNED_INT": "an integer", "QUOTED": "a quoted literal", "BODY": "a program"}

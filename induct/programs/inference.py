@@ -79,8 +79,8 @@ def _infer(p: Program, lookup: TypeLookup, env: list[Type], s: Substitution, roo
                                    program=show(root), subterm=p.name) from None
         return instantiate(t, s)
     if isinstance(p, Invented):
-        body_type, _ = _infer(p.body, lookup, [], Substitution(), p.body)
-        return instantiate(canonical(body_type), s)
+        body_type, body_s = _infer(p.body, lookup, [], Substitution(), p.body)
+        return instantiate(canonical(body_s.apply(body_type)), s)
     if isinstance(p, Abstraction):
         a, s = s.fresh()
         body, s = _infer(p.body, lookup, [a] + env, s, root)
