@@ -51,7 +51,9 @@ def _typecheck(p: argparse.ArgumentParser):
             except InductError as e:
                 print(f"ERROR {str(e).splitlines()[0]}\t{text}")
         print(f"{ok}/{len(programs)} well-typed")
-        return 0 if ok == len(programs) else 1
+        if ok != len(programs):
+            raise UsageError(f"{len(programs) - ok} of {len(programs)} programs in {args.corpus} are not well-typed")
+        return 0
 
     return run
 
