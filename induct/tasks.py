@@ -112,9 +112,12 @@ def parse_tasks(data: Any, source: str = "<tasks>") -> list[Task]:
         if not isinstance(name, str) or not name:
             raise TaskError(f"{label}: missing 'name'")
         label = f"{source}: task {name!r}"
-        if (name, item.get("split", "train")) in seen:
-            raise TaskError(f"{label}: duplicate task name")
-        seen.add((name, item.get("split", "train")))
+        split = item.get("split", "train")
+        if not isinstance(split, str) or not split:
+            raise TaskError(f"{label}: 'split' must be a non-empty string such as \"train\" or \"test\"")
+        if (name, split) in seen:
+            raise TaskError(f"{label}: duplicate task name in split {split!r}")
+        seen.add((name, split))
         tstr = item.get("type")
         if not isinstance(tstr, str):
             raise TaskError(f"{label}: missing 'type' (e.g. \"list(int) -> list(int)\")")
@@ -138,9 +141,8 @@ def parse_tasks(data: Any, source: str = "<tasks>") -> list[Task]:
             ins = tuple(convert_value(v, a, f"{where}, input {i}") for i, (v, a) in enumerate(zip(inputs, arg_types)))
             out = convert_value(ex["output"], ret, f"{where}, output")
             converted.append(Example(ins, out))
-        split = item.get("split", "train")
         meta = {k: v for k, v in item.items() if k not in ("name", "type", "split", "examples")}
-        tasks.append(Task(name, request, tuple(converted), str(split), meta))
+        tasks.append(Task(name, request, tuple(converted), split, meta))
     return tasks
 
 
