@@ -112,7 +112,8 @@ class MCMCResult:
     """What a run of :func:`run_mcmc` produced.
 
     Attributes:
-        frontier: the distinct programs visited by any chain, best log posterior first.
+        frontier: the distinct programs visited by any chain with a finite likelihood, best
+            log posterior first (at most ``config.frontier_size``).
         sample_counts: how many steps (after burn-in) the T = 1 chain spent at each program.
         steps: MH steps taken, all chains together (the "samples" of samples/s).
         seconds: wall time of the sampling (not of compiling the grammar).
@@ -247,7 +248,9 @@ def run_mcmc(task: Task, grammar: Any, config: MCMCConfig = MCMCConfig(), deadli
                 states[i], states[i + 1] = states[i + 1], states[i]
                 swaps_accepted += 1
     seconds = time.monotonic() - start
-    ranked = sorted(seen, key=lambda s: -(s.log_prior + s.log_likelihood))[:config.frontier_size]
+    # Programs the likelihood rules out (log-likelihood −∞) are not part of the posterior.
+    explained = [s for s in seen if s.log_likelihood > -math.inf]
+    ranked = sorted(explained, key=lambda s: -(s.log_prior + s.log_likelihood))[:config.frontier_size]
     entries = tuple(FrontierEntry(kernel.program_of(s), s.log_prior, s.log_likelihood) for s in ranked)
     steps_total = done * len(temperatures)
     stats = SearchStats(programs_tried=steps_total, seconds=seconds,
