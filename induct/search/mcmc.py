@@ -204,9 +204,15 @@ def run_mcmc(task: Task, grammar: Any, config: MCMCConfig = MCMCConfig(), deadli
     first: list[tuple[float, int]] = []
     progress = {"done": 0, "counting": config.burn_in == 0}
 
+    seen_limit = max(10_000, 20 * config.frontier_size)
+
     def note(state: Any) -> None:
         if state not in seen:
             seen[state] = None
+            if len(seen) > seen_limit:  # bounded memory: keep the best programs seen so far
+                kept = sorted(seen, key=lambda s: -(s.log_prior + (s.log_likelihood or 0.0)))[:seen_limit // 2]
+                seen.clear()
+                seen.update(dict.fromkeys(kept))
             if not first and state.log_likelihood is not None and state.log_likelihood > -math.inf:
                 first.append((time.monotonic() - start, progress["done"] * len(temperatures)))
 
