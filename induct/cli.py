@@ -38,7 +38,8 @@ def _load_commands() -> None:
     # Importing these modules registers their commands.
     import importlib
 
-    for module in ("induct.commands.core", "induct.commands.search", "induct.commands.compress",
+    for module in ("induct.commands.core", "induct.commands.search", "induct.commands.sample",
+                   "induct.commands.compress",
                    "induct.commands.train"):
         try:
             importlib.import_module(module)
