@@ -44,7 +44,7 @@ class TrainConfig:
     frontier_size: int = 5
     recognition: bool = True
     recognition_steps: int = 300
-    recognition_seconds: float = 60.0
+    recognition_seconds: float = 0.0
     dreams: int = 200
     compression: bool = True
     compression_iterations: int = 3
@@ -61,10 +61,11 @@ class TrainConfig:
         for name in positive:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ["timeout", "test_timeout", "recognition_seconds", "pseudocounts"]:
+        for name in ["timeout", "test_timeout", "pseudocounts"]:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ["workers", "max_test_tasks", "recognition_steps", "dreams", "compression_iterations"]:
+        for name in ["workers", "max_test_tasks", "recognition_steps", "recognition_seconds", "dreams",
+                     "compression_iterations"]:
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be ≥ 0, got {getattr(self, name)}")
         if not 0 <= self.arity <= 3:

@@ -36,7 +36,7 @@ class Domain:
     tasks: str | tuple[Task, ...]
     train_split: str = "train"
     test_splits: tuple[str, ...] = ("test",)
-    featurizer: str = "sequence"
+    featurizer: str = "tokens"
 
     def load_library(self) -> Library:
         return load_library(self.grammar)
@@ -57,8 +57,8 @@ class Domain:
 
 
 DOMAINS: dict[str, Domain] = {
-    "lists": Domain("lists", "lists", "lists", "train", ("test", "dropped_easy_test"), "sequence"),
-    "text": Domain("text", "text", "text", "train", ("test",), "sequence"),
+    "lists": Domain("lists", "lists", "lists", "train", ("test", "dropped_easy_test"), "tokens"),
+    "text": Domain("text", "text", "text", "train", ("test",), "tokens"),
 }
 
 

@@ -153,7 +153,7 @@ def load_run(run_dir: str | Path) -> tuple[TrainConfig, Domain, RunState | None]
         raise InductError(f"{run_dir}: this run's tasks were given in Python; resume it with "
                           "induct.wake_sleep.resume(run_dir, domain=...)")
     domain = Domain(record["name"], record["grammar"], record["tasks"], record["train_split"],
-                    tuple(record["test_splits"]), record.get("featurizer", "sequence"))
+                    tuple(record["test_splits"]), record.get("featurizer", "tokens"))
     return config, domain, _load_state(run_dir, domain)
 
 

@@ -88,3 +88,66 @@ def refit_weights(library: Library, frontiers: dict[str, Frontier], tasks: list[
     fitted = fit_grammar(base, summaries, pseudocounts=1.0)
     return library.with_log_weights(dict(zip([p.name for p in library.productions], fitted.log_weights)),
                                     fitted.log_variable)
+
+
+# --- dream sleep: the recognition model ----------------------------------------------------
+
+def _recognition_config(config, steps: int | None = None):
+    from induct.recognition import RecognitionConfig
+
+    return RecognitionConfig(steps=config.recognition_steps if steps is None else steps,
+                             seconds=config.recognition_seconds or None, n_dreams=config.dreams,
+                             progress=False)
+
+
+def dream(model, old_library: Library, library: Library, frontiers: dict[str, Frontier], tasks: list[Task],
+          config, rng: np.random.Generator, domain, progress: Callable[[str], None]) -> tuple[Any, dict]:
+    """Train the recognition model on replays of the solved frontiers and on dreams."""
+    import jax
+
+    from induct.recognition import RecognitionModel, train
+
+    seed = int(rng.integers(2**31))
+    k_init, k_train = jax.random.split(jax.random.key(seed))
+    rc = _recognition_config(config)
+    if model is None:
+        model = RecognitionModel.init(k_init, library, domain.featurizer, rc)
+    solved = {name: f for name, f in frontiers.items() if f.solved}
+    progress(f"dream sleep: {len(solved)} replays, up to {config.dreams} dreams, {rc.steps} steps")
+    model, metrics = train(model, solved, tasks, library, rc, k_train)
+    keep = ("steps", "seconds", "steps_per_second", "tasks_per_second", "replays", "dreams",
+            "dream_seconds", "loss_first", "loss_last")
+    return model, {k: _plain(metrics.get(k)) for k in keep}
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, (np.floating, np.integer)):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+MODEL_FILE = "recognition.msgpack"
+
+
+def model_files(model) -> dict[str, bytes]:
+    from induct.recognition import save
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / MODEL_FILE
+        save(model, path)
+        return {MODEL_FILE: path.read_bytes()}
+
+
+def has_model_files(files: dict[str, bytes]) -> bool:
+    return MODEL_FILE in files
+
+
+def model_from_files(files: dict[str, bytes], library: Library):
+    from induct.recognition import load
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / MODEL_FILE
+        path.write_bytes(files[MODEL_FILE])
+        return load(path, library)
