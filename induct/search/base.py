@@ -1,0 +1,168 @@
+"""The search-strategy interface, its configuration, and the registry of strategies.
+
+Every strategy is one object with a ``name`` and
+``search(task, grammar, config, deadline) -> Frontier``; one driver
+(:func:`induct.search.parallel.solve_tasks`) runs any of them over many tasks with
+timeouts, parallelism and progress.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol
+
+from induct.errors import InductError
+from induct.programs import Program
+from induct.programs.limits import Limits
+from induct.search.frontier import Frontier, FrontierEntry, SearchStats
+from induct.tasks import Task
+
+__all__ = ["SearchConfig", "SearchStrategy", "STRATEGIES", "register_strategy", "get_strategy",
+           "FrontierBuilder", "SearchTimeout"]
+
+
+class SearchTimeout(Exception):
+    """Raised inside a strategy when its deadline has passed (caught by the strategy)."""
+
+
+@dataclass(frozen=True)
+class SearchConfig:
+    """Settings shared by the search strategies.
+
+    Attributes:
+        timeout: wall seconds per task.
+        max_frontier: programs kept per task (best log posterior first).
+        likelihood: a registered likelihood model (``exact``, ``noisy``, ``gaussian``).
+        likelihood_options: keyword arguments of that model (e.g. ``{"epsilon": 0.1}``).
+        max_programs: stop after trying this many programs (None: until the timeout).
+        stop_when_full: with the exact likelihood, stop once ``max_frontier`` programs are
+            found (enumeration finds them in order of prior, so they are the best ones).
+        max_cost: largest description length (nats, −log prior) enumerated.
+        band_width: width in nats of the cost bands enumeration proceeds in.
+        steps: evaluation step budget per example.
+        example_seconds: evaluation time limit per example.
+        seed: seed of stochastic strategies (mixed with the task name).
+        options: strategy-specific settings (e.g. MCMC's ``chains``).
+    """
+
+    timeout: float = 10.0
+    max_frontier: int = 5
+    likelihood: str = "exact"
+    likelihood_options: Mapping[str, Any] = field(default_factory=dict)
+    max_programs: int | None = None
+    stop_when_full: bool = True
+    max_cost: float = 60.0
+    band_width: float = 1.5
+    steps: int = 100_000
+    example_seconds: float = 0.1
+    seed: int = 0
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.timeout > 0:
+            raise InductError(f"timeout must be positive, got {self.timeout}")
+        if self.max_frontier < 1:
+            raise InductError(f"max_frontier must be at least 1, got {self.max_frontier}")
+        if self.max_programs is not None and self.max_programs < 1:
+            raise InductError(f"max_programs must be at least 1 (or None), got {self.max_programs}")
+        if not self.band_width > 0:
+            raise InductError(f"band_width must be positive, got {self.band_width}")
+        if not self.max_cost > 0:
+            raise InductError(f"max_cost must be positive, got {self.max_cost}")
+        if self.steps < 1 or not self.example_seconds > 0:
+            raise InductError("steps and example_seconds must be positive")
+        from induct.likelihood import make_likelihood
+
+        make_likelihood(self.likelihood, **dict(self.likelihood_options))  # validates name and options
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.steps, self.example_seconds)
+
+    def likelihood_model(self) -> Any:
+        from induct.likelihood import make_likelihood
+
+        options = dict(self.likelihood_options)
+        if self.likelihood == "exact" and "limits" not in options:
+            options["limits"] = self.limits
+        return make_likelihood(self.likelihood, **options)
+
+
+class SearchStrategy(Protocol):
+    """A search strategy: ``search`` returns the task's Frontier by ``deadline``.
+
+    ``deadline`` is a :func:`time.monotonic` instant; a strategy stops by then (the
+    parallel driver kills a worker that overruns it by more than a grace period).
+    """
+
+    name: str
+
+    def search(self, task: Task, grammar: Any, config: SearchConfig, deadline: float) -> Frontier: ...
+
+
+STRATEGIES: dict[str, SearchStrategy] = {}
+"""The registered strategies by name (``enumerate``, ``bottom_up``, ``mcmc`` ...)."""
+
+
+def register_strategy(strategy: SearchStrategy) -> SearchStrategy:
+    """Add a strategy to :data:`STRATEGIES` under its ``name``."""
+    STRATEGIES[strategy.name] = strategy
+    return strategy
+
+
+def get_strategy(name: str) -> SearchStrategy:
+    """The strategy called ``name``; the error lists the known ones."""
+    _load_builtin()
+    try:
+        return STRATEGIES[name]
+    except KeyError:
+        raise InductError(f"unknown strategy {name!r}; choose one of: {', '.join(sorted(STRATEGIES))}") from None
+
+
+def _load_builtin() -> None:
+    import induct.search.strategies  # noqa: F401  (registers the built-in strategies)
+
+
+class FrontierBuilder:
+    """Collects a search's programs: the best ``keep`` by log posterior, and the statistics."""
+
+    def __init__(self, task: Task, strategy: str, keep: int) -> None:
+        self.task = task
+        self.strategy = strategy
+        self.keep = keep
+        self.entries: dict[Program, FrontierEntry] = {}
+        self.started = time.monotonic()
+        self.first_time: float | None = None
+        self.first_count: int | None = None
+        self.solutions = 0
+
+    def add(self, program: Program, log_prior: float, log_likelihood: float, tried: int) -> None:
+        if log_likelihood == -math.inf:
+            return
+        if self.first_time is None:
+            self.first_time = time.monotonic() - self.started
+            self.first_count = tried
+        old = self.entries.get(program)
+        if old is not None and old.log_posterior >= log_prior + log_likelihood:
+            return
+        if old is None:
+            self.solutions += 1
+        self.entries[program] = FrontierEntry(program, log_prior, log_likelihood)
+        if len(self.entries) > 2 * self.keep:
+            self._trim()
+
+    @property
+    def full(self) -> bool:
+        return len(self.entries) >= self.keep
+
+    def _trim(self) -> None:
+        best = sorted(self.entries.values(), key=lambda e: -e.log_posterior)[:self.keep]
+        self.entries = {e.program: e for e in best}
+
+    def frontier(self, tried: int, timed_out: bool, error: str | None = None) -> Frontier:
+        self._trim()
+        stats = SearchStats(tried, time.monotonic() - self.started, self.first_time, self.first_count,
+                            timed_out, self.strategy, error)
+        return Frontier(self.task.name, self.task.request_type, tuple(self.entries.values()), stats)

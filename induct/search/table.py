@@ -1,0 +1,589 @@
+"""The grammar compiled for one request: memoised programs per choice state, by cost.
+
+A *state* is a choice point up to renaming of type variables: the requested type, the
+types of the variables in scope, and the (context) grammar that scores the choice.  Its
+*rules* are the grammar's candidates there (computed once, so the inner loop never
+unifies types), or one λ rule when the request is an arrow (programs are η-long).
+
+Each state keeps the programs derivable from it, sorted by cost (−log prior), complete
+up to a bound that grows on demand (:meth:`Table.ensure`).  Programs are built from the
+children's entries, so every subprogram — its closure, its cached values — is built once
+and shared by all the programs that contain it.  This is DreamCoder's enumeration in
+cost bands, made bottom-up and memoised (the programs of a state at cost ≤ C are reused
+by every parent that needs them).
+
+Polymorphism is exact: choosing a child may bind type variables of the later children
+(``map``'s ``a`` is decided by its function argument), so a state's entries are grouped
+by the binding they make (:attr:`State.groups`), and the next child's state is looked up
+per binding.  Costs are exactly the prior's (:meth:`Grammar.log_prior`), including the
+normalisation over the candidates that unify at each point.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from typing import Any, Iterator, Sequence
+
+from induct.errors import InductError
+from induct.grammar.core import ROOT, VARIABLE_PARENT
+from induct.programs import Abstraction, Program, application
+from induct.programs.limits import DEFAULT_LIMITS, Limits
+from induct.search.closures import UNSET, closure_factory, compute_factory, head_info
+from induct.types import (
+    Substitution, Type, TypeConstructor, TypeVariable, arguments_of, is_arrow, return_of, unify,
+)
+
+__all__ = ["Table", "State", "Rule", "Entry", "EPS"]
+
+EPS = 1e-9
+MIN_STEP = 0.25
+"""Narrowest pass of :meth:`Table.ensure` (cycles cheaper than this are handled, slower)."""
+"""Slack on cost windows: a program's cost decides its band exactly, ranges are supersets."""
+
+
+class Entry:
+    """One program of a state: its cost, how it was built, and how it runs.
+
+    ``run`` is a closure of the environment (under a λ) or ``i -> value on example i``
+    (outside every λ; values cached in ``vals``).
+    """
+
+    __slots__ = ("cost", "rule", "kids", "run", "vals", "_program")
+
+    def __init__(self, cost: float, rule: "Rule", kids: tuple) -> None:
+        self.cost = cost
+        self.rule = rule
+        self.kids = kids
+        self.run: Any = None
+        self.vals: Any = None
+        self._program: Program | None = None
+
+    @property
+    def program(self) -> Program:
+        p = self._program
+        if p is None:
+            p = build_program(self.rule, self.kids)
+            self._program = p
+        return p
+
+
+def build_program(rule: "Rule", kids: Sequence[Entry]) -> Program:
+    if rule.head is None:
+        return Abstraction(kids[0].program)
+    return application(rule.head, *[k.program for k in kids])
+
+
+class Rule:
+    """One candidate of a state: cost, head, argument types (under ``substitution``)."""
+
+    __slots__ = ("cost", "head", "production", "arg_types", "substitution", "child_grammars",
+                 "extend", "factory", "info", "lower_states")
+
+    def __init__(self, cost: float, head: Program | None, production: int, arg_types: tuple[Type, ...],
+                 substitution: Substitution, child_grammars: tuple, extend: Type | None) -> None:
+        self.cost = cost
+        self.head = head
+        self.production = production
+        self.arg_types = arg_types
+        self.substitution = substitution
+        self.child_grammars = child_grammars
+        self.extend = extend
+        self.factory: Any = None
+        self.info: Any = None
+        self.lower_states: list | None = None
+
+    @property
+    def arity(self) -> int:
+        return len(self.arg_types)
+
+
+class State:
+    """A choice point up to renaming: request, environment, grammar, and its programs."""
+
+    __slots__ = ("request", "env", "n_vars", "grammar", "top", "rules", "groups", "bound",
+                 "busy", "transitions", "outputs", "seen", "is_arrow", "lower", "bindings", "binding_ids", "step")
+
+    def __init__(self, request: Type, env: tuple[Type, ...], n_vars: int, grammar: Any, top: bool) -> None:
+        self.request, self.env, self.n_vars, self.grammar, self.top = request, env, n_vars, grammar, top
+        self.rules: list[Rule] | None = None  # computed when first needed (Table.rules_of)
+        # group id -> (costs, entries), sorted by cost; a group id stands for a binding of the
+        # state's type variables (``bindings[id]``; ground states have one group, id 0).
+        self.groups: dict[int, tuple[list[float], list[Entry]]] = {}
+        self.bindings: list[tuple] = []
+        self.binding_ids: dict[tuple, int] = {}
+        self.bound = -1.0
+        self.busy = False
+        self.transitions: dict = {}
+        self.outputs: dict = {}
+        self.seen: set | None = None
+        self.is_arrow = is_arrow(request)
+        self.lower = 0.0  # a lower bound on any program's cost here (Table.request_lower)
+        self.step = math.inf  # how far one pass of ensure may extend (see Table.ensure)
+
+
+    def min_cost(self) -> float:
+        """A lower bound on the cost of this state's programs (exact once one is known)."""
+        best = math.inf
+        for costs, _ in self.groups.values():
+            if costs and costs[0] < best:
+                best = costs[0]
+        return best if best < math.inf else max(self.bound, self.lower)
+
+    def __len__(self) -> int:
+        return sum(len(c) for c, _ in self.groups.values())
+
+
+class Table:
+    """The programs of one request type under one (contextual) grammar, grown by cost.
+
+    Args:
+        grammar: a Grammar or ContextualGrammar.
+        request: the requested type (arrows become leading λs).
+        envs: per example, the inputs as an environment tuple (last input first); None
+            builds no evaluators (enumeration only).
+        limits: per-example evaluation bounds.
+        observational: keep one program per distinct behaviour on the examples among the
+            subprograms outside every λ (observational equivalence).
+    """
+
+    def __init__(self, grammar: Any, request: Type, envs: Sequence[tuple] | None = None,
+                 limits: Limits = DEFAULT_LIMITS, observational: bool = False) -> None:
+        self.grammar = grammar
+        self.library = grammar.library
+        self.request = request
+        self.envs = list(envs) if envs is not None else None
+        self.evaluate = envs is not None
+        self.n_examples = len(self.envs) if self.envs is not None else 0
+        self.limits = limits
+        self.observational = observational and self.evaluate
+        self.states: dict[tuple, State] = {}
+        self._infos: dict[Any, Any] = {}
+        self._lower_cache: dict[tuple, float] = {}
+        inputs = arguments_of(request)
+        self.n_lambdas = len(inputs)
+        self.root_depth = len(inputs)
+        env: tuple[Type, ...] = ()
+        for t in inputs:
+            env = (t,) + env
+        self.root, _ = self.state(return_of(request), env, grammar.grammar_for(ROOT))
+
+    # --- states ------------------------------------------------------------------------
+    def state(self, request: Type, env: tuple[Type, ...], grammar: Any) -> tuple[State, list[int]]:
+        """The state for a choice point, and the renaming (canonical variable -> original)."""
+        order: list[int] = []
+        _collect(request, order)
+        for e in env:
+            _collect(e, order)
+        if order:
+            mapping = {v: TypeVariable(i) for i, v in enumerate(order)}
+            request = _rename(request, mapping)
+            env = tuple(_rename(e, mapping) for e in env)
+        key = (id(grammar), request, env)
+        s = self.states.get(key)
+        if s is None:
+            s = State(request, env, len(order), grammar, len(env) == self.root_depth)
+            if self.observational and s.top and not s.is_arrow:
+                s.seen = set()
+            s.lower = self.request_lower(request, grammar)
+            self.states[key] = s
+        return s, order
+
+    def rules_of(self, s: State) -> list[Rule]:
+        if s.rules is None:
+            self._make_rules(s)
+        return s.rules  # type: ignore[return-value]
+
+    def _make_rules(self, s: State) -> None:
+        base = Substitution().reserve(s.n_vars)
+        s.rules = []
+        if s.is_arrow:
+            arg, ret = s.request.args  # type: ignore[union-attr]
+            rule = Rule(0.0, None, -1, (ret,), base, (s.grammar,), arg)
+            self._attach(s, rule)
+            s.rules.append(rule)
+            body = self.transition(s, 0, ())[0]
+            self.rules_of(body)
+            s.step = body.step
+            return
+        for c in s.grammar.candidates(s.request, base, s.env):
+            if c.log_probability == -math.inf:
+                continue
+            parent = c.production if c.production >= 0 else VARIABLE_PARENT
+            grammars = tuple(self.grammar.grammar_for((parent, k)) for k in range(len(c.argument_types)))
+            rule = Rule(-c.log_probability, c.program, c.production, c.argument_types, c.substitution,
+                        grammars, None)
+            self._attach(s, rule)
+            s.rules.append(rule)
+            if rule.arity:
+                s.step = min(s.step, max(rule.cost, MIN_STEP))
+
+    def _attach(self, s: State, rule: Rule) -> None:
+        if not self.evaluate:
+            return
+        info = self._infos.get(rule.head)
+        if info is None:
+            try:
+                info = head_info(rule.head, self.library)
+            except InductError as e:
+                raise InductError(f"cannot search with this library: {e}") from None
+            self._infos[rule.head] = info
+        rule.info = info
+        if s.top:
+            rule.factory = compute_factory(info, rule.arity, self.envs, self.limits)  # type: ignore[arg-type]
+        else:
+            rule.factory = closure_factory(info, rule.arity)
+
+    # --- moving from one child to the next ------------------------------------------------
+    def transition(self, s: State, r: int, path: tuple) -> tuple[State, list[int], Substitution]:
+        """The state of child ``len(path)`` of rule ``r`` after the earlier children's bindings."""
+        key = (r, path)
+        t = s.transitions.get(key)
+        if t is not None:
+            return t
+        rule = s.rules[r]
+        if path:
+            prev, renaming, sub = self.transition(s, r, path[:-1])
+            if prev.n_vars:
+                sub = _bind(sub, renaming, prev.bindings[path[-1]], prev.n_vars)
+        else:
+            sub = rule.substitution
+        j = len(path)
+        env = tuple(sub.apply(e) for e in s.env) if s.n_vars else s.env
+        if rule.extend is not None:
+            env = (sub.apply(rule.extend),) + env
+        child, renaming = self.state(sub.apply(rule.arg_types[j]), env, rule.child_grammars[j])
+        t = (child, renaming, sub)
+        s.transitions[key] = t
+        return t
+
+    def output(self, s: State, r: int, path: tuple) -> int:
+        """The group of a program: the binding it makes for the state's type variables."""
+        if s.n_vars == 0:
+            return 0
+        key = (r, path)
+        out = s.outputs.get(key)
+        if out is None:
+            rule = s.rules[r]
+            if path:
+                prev, renaming, sub = self.transition(s, r, path[:-1])
+                if prev.n_vars:
+                    sub = _bind(sub, renaming, prev.bindings[path[-1]], prev.n_vars)
+            else:
+                sub = rule.substitution
+            binding = _output_key(sub, s.n_vars)
+            out = s.binding_ids.get(binding)
+            if out is None:
+                out = s.binding_ids[binding] = len(s.bindings)
+                s.bindings.append(binding)
+            s.outputs[key] = out
+        return out
+
+    def lower_rest(self, s: State, r: int, j: int) -> float:
+        """A lower bound on the cost of children ``j+1 ...`` of rule ``r``."""
+        rule = s.rules[r]  # type: ignore[index]
+        lows = rule.lower_states
+        if lows is None:
+            lows = []
+            sub = rule.substitution
+            env = tuple(sub.apply(e) for e in s.env)
+            if rule.extend is not None:
+                env = (sub.apply(rule.extend),) + env
+            env_ground = not any(_has_vars(e) for e in env)
+            for k, t in enumerate(rule.arg_types):
+                t = sub.apply(t)
+                if env_ground and not _has_vars(t):
+                    # Ground: the very state every path reaches (its minimum becomes exact).
+                    lows.append(self.state(t, env, rule.child_grammars[k])[0])
+                else:
+                    lows.append(self.request_lower(t, rule.child_grammars[k]))
+            rule.lower_states = lows
+        total = 0.0
+        for c in lows[j + 1:]:
+            total += c if isinstance(c, float) else c.min_cost()
+        return total
+
+    def request_lower(self, request: Type, grammar: Any) -> float:
+        """A lower bound on the cost of a program at ``request`` (any environment), valid also
+        for every specialisation of its type variables.
+
+        Binding type variables can only remove candidates, never add any, so a candidate's
+        probability is at most its weight over itself plus the weights of the productions
+        that fit *every* specialisation (return type at least as general as the request);
+        a variable's share is bounded the same way.
+        """
+        while is_arrow(request):
+            request = request.args[1]  # type: ignore[union-attr]
+        order: list[int] = []
+        _collect(request, order)
+        if order:
+            request = _rename(request, {v: TypeVariable(i) for i, v in enumerate(order)})
+        key = (id(grammar), request)
+        got = self._lower_cache.get(key)
+        if got is not None:
+            return got
+        n = len(order)
+        weights = grammar.log_weights
+        cands = grammar.candidates(request, Substitution().reserve(n), ())
+        always = [c for c in cands if _fits_every_specialisation(c.substitution, n)]
+        w_always = sum(math.exp(weights[c.production]) for c in always)
+        best = math.inf
+        for c in cands:
+            w = math.exp(weights[c.production])
+            rest = w_always - (w if c in always else 0.0)
+            best = min(best, -math.log(w / (w + max(rest, 0.0))))
+        if grammar.log_variable > -math.inf:
+            w = math.exp(grammar.log_variable)
+            best = min(best, -math.log(w / (w + w_always)))
+        got = max(best, 0.0) if best < math.inf else 0.0
+        self._lower_cache[key] = got
+        return got
+
+    # --- growing a state's programs ------------------------------------------------------
+    def ensure(self, s: State, bound: float) -> float:
+        """Make ``s``'s entries complete up to cost ``bound``; returns the bound achieved.
+
+        A state already being extended (a recursive type) answers with what it has; the
+        caller then knows its own entries are complete only up to a lower bound and
+        extends again (each cycle costs a positive amount, so this makes progress).
+        """
+        if s.bound >= bound or s.busy:
+            return s.bound
+        if s.rules is None:
+            if bound < s.lower - EPS:
+                s.bound = bound  # nothing costs less than the static lower bound
+                return bound
+            self._make_rules(s)
+        s.busy = True
+        try:
+            while s.bound < bound:
+                lo = s.bound
+                # A program of s that contains another program of s costs at least one rule
+                # with children more, so a pass of at most that width never needs entries of
+                # s (busy here) beyond s.bound; wider passes would be recomputed.
+                target = min(bound, max(lo, 0.0) + s.step)
+                found: list[tuple[float, tuple, tuple, Rule]] = []
+                complete = target
+                for r in range(len(s.rules)):  # type: ignore[arg-type]
+                    complete = min(complete, self._collect_rule(s, r, lo, target, found))
+                if complete <= lo:
+                    # A cycle cheaper than the step: narrow it and redo the pass.  Below a
+                    # millionth of a nat only a zero-cost cycle (an empty language) remains.
+                    if s.step > 1e-6:
+                        s.step /= 4
+                        continue
+                    complete = target
+                self._store(s, [f for f in found if f[0] <= complete], complete)
+        finally:
+            s.busy = False
+        return s.bound
+
+    def _store(self, s: State, found: list, complete: float) -> None:
+        found.sort(key=_first)
+        groups = s.groups
+        for cost, key, kids, rule in found:
+            e = self.make_entry(s, rule, kids, cost)
+            if s.seen is not None:
+                signature = (key, _behaviour(e, self.n_examples))
+                if signature in s.seen:
+                    continue
+                s.seen.add(signature)
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = ([], [])
+            g[0].append(cost)
+            g[1].append(e)
+        s.bound = complete
+
+    def make_entry(self, s: State, rule: Rule, kids: tuple, cost: float) -> Entry:
+        e = Entry(cost, rule, kids)
+        if self.evaluate:
+            if s.top:
+                e.vals = [UNSET] * self.n_examples
+                e.run = rule.factory(kids)
+            else:
+                e.run = rule.factory([k.run for k in kids])
+        return e
+
+    def _collect_rule(self, s: State, r: int, lo: float, hi: float, found: list) -> float:
+        """Append rule ``r``'s programs with cost in (lo, hi]; returns the bound they are complete to."""
+        rule = s.rules[r]
+        if rule.arity == 0:
+            if lo < rule.cost <= hi:
+                found.append((rule.cost, self.output(s, r, ()), (), rule))
+            return hi
+        complete = hi
+        for cost, kids, path, missing in self.combinations(s, r, lo, hi, rule.arity):
+            if missing > 0:
+                complete = min(complete, hi - missing)
+                continue
+            found.append((cost, self.output(s, r, path), kids, rule))
+        return complete
+
+    def combinations(self, s: State, r: int, lo: float, hi: float, upto: int
+                     ) -> Iterator[tuple[float, tuple, tuple, float]]:
+        """Children for the first ``upto`` arguments of rule ``r`` whose cost can fit in (lo, hi].
+
+        Yields ``(cost so far, kids, path, missing)``: when a child state could not be
+        extended as far as needed (a recursive type being built), ``missing`` > 0 is how
+        far short it fell, and the prefix is only a marker.  With ``upto`` equal to the
+        rule's arity the window (lo, hi] is enforced exactly.
+        """
+        rule = s.rules[r]
+        arity = rule.arity
+        full = upto == arity
+
+        def rec(j: int, cost: float, kids: tuple, path: tuple) -> Iterator:
+            if j == upto:
+                yield cost, kids, path, 0.0
+                return
+            child, _, _ = self.transition(s, r, path)
+            need = hi - cost - self.lower_rest(s, r, j)
+            if need < 0:
+                return
+            got = self.ensure(child, need)
+            if got < need:
+                yield cost, kids, path, need - got
+            if full and j == arity - 1:
+                # The last argument: the window (lo, hi] decides, no further recursion.
+                for key, (costs, entries) in child.groups.items():
+                    b = bisect_right(costs, need + EPS)
+                    a = bisect_right(costs, lo - cost - EPS)
+                    if a >= b:
+                        continue
+                    p = path + (key,)
+                    for i in range(a, b):
+                        total = cost + costs[i]
+                        if lo < total <= hi:
+                            yield total, kids + (entries[i],), p, 0.0
+                return
+            for key, (costs, entries) in child.groups.items():
+                b = bisect_right(costs, need + EPS)
+                for i in range(b):
+                    yield from rec(j + 1, cost + costs[i], kids + (entries[i],), path + (key,))
+
+        return rec(0, rule.cost, (), ())
+
+    def band(self, lo: float, hi: float) -> Iterator[tuple[float, Rule, tuple]]:
+        """The root's programs with cost in (lo, hi], streamed (not stored), unordered."""
+        s = self.root
+        for r, rule in enumerate(self.rules_of(s)):
+            if rule.arity == 0:
+                if lo < rule.cost <= hi:
+                    yield rule.cost, rule, ()
+                continue
+            for cost, kids, _, missing in self.combinations(s, r, lo, hi, rule.arity):
+                if missing == 0:
+                    yield cost, rule, kids
+
+    def wrap(self, body: Program) -> Program:
+        """The root body under the request's leading λs."""
+        for _ in range(self.n_lambdas):
+            body = Abstraction(body)
+        return body
+
+    def size(self) -> int:
+        """Entries stored over all states (the memory the table holds)."""
+        return sum(len(s) for s in self.states.values())
+
+
+def _fits_every_specialisation(sub: Substitution, n: int) -> bool:
+    seen = set()
+    for v in range(n):
+        t = sub.apply(TypeVariable(v))
+        if not isinstance(t, TypeVariable) or t.index in seen:
+            return False
+        seen.add(t.index)
+    return True
+
+
+def _first(x: tuple) -> float:
+    return x[0]
+
+
+def _behaviour(e: Entry, n: int) -> tuple:
+    from induct.search.closures import value_of
+
+    return tuple(_freeze(value_of(e, i)) for i in range(n))
+
+
+def _freeze(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(_freeze(x) for x in v)
+    try:
+        hash(v)
+    except TypeError:
+        return ("unhashable", id(v))
+    if callable(v):
+        return ("function", id(v))
+    return (type(v).__name__, v) if isinstance(v, (bool, int, float)) else v
+
+
+def _collect(t: Type, order: list[int]) -> None:
+    if isinstance(t, TypeVariable):
+        if t.index not in order:
+            order.append(t.index)
+        return
+    for a in t.args:
+        _collect(a, order)
+
+
+def _has_vars(t: Type) -> bool:
+    if isinstance(t, TypeVariable):
+        return True
+    return any(_has_vars(a) for a in t.args)
+
+
+def _rename(t: Type, mapping: dict[int, Type]) -> Type:
+    if isinstance(t, TypeVariable):
+        return mapping.get(t.index, t)
+    if not t.args:
+        return t
+    return TypeConstructor(t.name, tuple(_rename(a, mapping) for a in t.args))
+
+
+def _bind(sub: Substitution, renaming: list[int], key: tuple, m: int) -> Substitution:
+    """Apply a child's binding ``key`` (over its canonical variables) to the parent's ``sub``."""
+    if not key:
+        return sub
+    fresh: dict[int, Type] = {}
+    mapping: dict[int, Type] = {}
+    for v in range(m):
+        mapping[v] = TypeVariable(renaming[v])
+
+    def translate(t: Type) -> Type:
+        nonlocal sub
+        if isinstance(t, TypeVariable):
+            if t.index < m:
+                return mapping[t.index]
+            got = fresh.get(t.index)
+            if got is None:
+                got, sub = sub.fresh()
+                fresh[t.index] = got
+            return got
+        if not t.args:
+            return t
+        return TypeConstructor(t.name, tuple(translate(a) for a in t.args))
+
+    for v, t in enumerate(key):
+        if isinstance(t, TypeVariable) and t.index == v:
+            continue
+        target = translate(t)
+        sub = unify(TypeVariable(renaming[v]), target, sub)
+    return sub
+
+
+def _output_key(sub: Substitution, n: int) -> tuple:
+    out = [sub.apply(TypeVariable(v)) for v in range(n)]
+    order: list[int] = []
+    for t in out:
+        _collect(t, order)
+    mapping: dict[int, Type] = {}
+    nxt = n
+    for v in order:
+        if v >= n:
+            mapping[v] = TypeVariable(nxt)
+            nxt += 1
+    if mapping:
+        out = [_rename(t, mapping) for t in out]
+    return tuple(out)
