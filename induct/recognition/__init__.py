@@ -14,7 +14,7 @@ The calls a wake-sleep loop makes::
     model = grow_model(model, new_library)         # after compression added inventions
 """
 
-from induct.recognition.dreams import Dream, dream, numpy_rng
+from induct.recognition.dreams import DREAM_METHODS, Dream, dream, dream_by_enumeration, numpy_rng
 from induct.recognition.features import (
     FEATURIZERS, Featurizer, GridFeaturizer, PointsFeaturizer, TokenFeaturizer, make_featurizer,
     register_featurizer,
@@ -26,10 +26,12 @@ from induct.recognition.model import (
 )
 from induct.recognition.persistence import load, read_header, save
 from induct.recognition.targets import ContextLayout, ProgramArrays, collate_programs, program_arrays
-from induct.recognition.training import TrainingItem, evaluate_loss, make_batch, train, training_items
+from induct.recognition.training import (
+    TrainingItem, evaluate_loss, make_batch, make_dreams, train, training_items,
+)
 
 __all__ = [
-    "Dream", "dream", "numpy_rng", "FEATURIZERS", "Featurizer", "GridFeaturizer", "PointsFeaturizer",
+    "DREAM_METHODS", "Dream", "dream", "dream_by_enumeration", "make_dreams", "numpy_rng", "FEATURIZERS", "Featurizer", "GridFeaturizer", "PointsFeaturizer",
     "TokenFeaturizer", "make_featurizer", "register_featurizer", "batch_loss", "program_log_probabilities",
     "task_losses", "RecognitionConfig", "RecognitionError", "RecognitionModel", "grammar_from_logits",
     "grow", "grow_model", "grow_params", "init_params", "predict_grammar", "predict_grammars",

@@ -54,7 +54,9 @@ class RecognitionConfig:
         steps: gradient steps of one :func:`~induct.recognition.train` call.
         seconds: optional wall-time budget of one training call (stops whichever comes first).
         dream_fraction: share of each batch drawn from dreams (rest: replays).
-        n_dreams: fantasies to sample per training call (before de-duplication).
+        n_dreams: distinct fantasies to aim for per training call.
+        dream_method: ``"enumerate"`` (programs in prior order) or ``"sample"`` (from the prior).
+        dream_seconds: optional wall-time budget for making dreams.
         dream_max_depth: depth bound of sampled programs.
         max_programs: programs per frontier used in the loss (the most probable ones).
         max_choices: longest program (choice points) used in the loss; longer ones are skipped.
@@ -72,6 +74,8 @@ class RecognitionConfig:
     seconds: float | None = None
     dream_fraction: float = 0.5
     n_dreams: int = 2000
+    dream_method: str = "enumerate"
+    dream_seconds: float | None = None
     dream_max_depth: int = 6
     max_programs: int = 4
     max_choices: int = 64
@@ -88,6 +92,10 @@ class RecognitionConfig:
                 raise RecognitionError(f"RecognitionConfig.{name} must be ≥ 1, got {getattr(self, name)}")
         if self.steps < 0 or self.n_dreams < 0:
             raise RecognitionError("RecognitionConfig.steps and n_dreams must be ≥ 0")
+        if self.dream_method not in ("enumerate", "sample"):
+            raise RecognitionError(f"dream_method must be 'enumerate' or 'sample', got {self.dream_method!r}")
+        if self.dream_seconds is not None and self.dream_seconds <= 0:
+            raise RecognitionError("dream_seconds must be positive (or None)")
         if not 0.0 <= self.dream_fraction <= 1.0:
             raise RecognitionError(f"dream_fraction must be in [0, 1], got {self.dream_fraction}")
         if self.learning_rate <= 0 or (self.seconds is not None and self.seconds <= 0):

@@ -26,12 +26,12 @@ from induct.errors import InductError
 from induct.search.frontier import Frontier
 from induct.tasks import Task
 
-from induct.recognition.dreams import Dream, dream, numpy_rng
+from induct.recognition.dreams import Dream, dream, dream_by_enumeration, numpy_rng
 from induct.recognition.loss import batch_loss
 from induct.recognition.model import RecognitionConfig, RecognitionModel, grow_model, network
 from induct.recognition.targets import ContextLayout, ProgramArrays, collate_programs, program_arrays
 
-__all__ = ["TrainingItem", "training_items", "train", "evaluate_loss", "make_batch"]
+__all__ = ["TrainingItem", "training_items", "train", "evaluate_loss", "make_batch", "make_dreams"]
 
 log = logging.getLogger(__name__)
 
@@ -187,7 +187,7 @@ def train(model: RecognitionModel, frontiers_by_task: Mapping[str, Frontier], ta
     k_dream, k_order = jax.random.split(key)
     t0 = time.perf_counter()
     if dreams is None:
-        dreams = dream(library, tasks, config.n_dreams, k_dream, max_depth=config.dream_max_depth)
+        dreams = make_dreams(library, tasks, config, k_dream)
     dream_seconds = time.perf_counter() - t0
     by_name = {t.name: t for t in tasks}
     replays = training_items(model, list(frontiers_by_task.values()), by_name, "replay")
@@ -201,6 +201,14 @@ def train(model: RecognitionModel, frontiers_by_task: Mapping[str, Frontier], ta
     model, loop = _fit(model, replays, fantasies, numpy_rng(k_order))
     metrics.update(loop)
     return model, metrics
+
+
+def make_dreams(library: Library, tasks: Sequence[Task], config: RecognitionConfig, key: jax.Array) -> list[Dream]:
+    """The fantasies ``config`` asks for (method, number, time budget)."""
+    if config.dream_method == "enumerate":
+        return dream_by_enumeration(library, tasks, config.n_dreams, key, seconds=config.dream_seconds)
+    return dream(library, tasks, config.n_dreams, key, max_depth=config.dream_max_depth,
+                 seconds=config.dream_seconds)
 
 
 def _batch_items(replays: Sequence[TrainingItem], fantasies: Sequence[TrainingItem], size: int,
