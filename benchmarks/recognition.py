@@ -102,13 +102,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=None, help="search processes (default: CPU count)")
     ap.add_argument("--tasks", default=str(DATA), help="task file (default: DreamCoder's list tasks)")
     ap.add_argument("--output", default=None, help="JSON result path")
+    ap.add_argument("--save-model", default=None, metavar="PATH",
+                    help="also save seed 0's model (for `induct solve --prior PATH`)")
     args = ap.parse_args()
 
     import jax
 
     from induct.dsl import load_library
     from induct.grammar import Grammar
-    from induct.recognition import RecognitionConfig, RecognitionModel, predict_logits, train
+    from induct.recognition import RecognitionConfig, RecognitionModel, predict_logits, save, train
     from induct.search.frontier import Frontier
     from induct.tasks import load_tasks
 
@@ -161,6 +163,9 @@ def main() -> None:
         print(f"seed {seed}: {metrics['replays']} replays + {metrics['dreams']} dreams, "
               f"loss {metrics['loss_first']:.2f} -> {metrics['loss_last']:.2f}, "
               f"{metrics['steady_steps_per_second']:.1f} steps/s", file=sys.stderr)
+
+    if args.save_model:
+        save(models[0], args.save_model)
 
     # 3. test: base vs each model, interleaved
     predicted = [predict_logits(m, test_tasks) for m in models]

@@ -25,6 +25,7 @@ from induct.recognition.model import (
     grow_params, init_params, predict_grammar, predict_grammars, predict_logits,
 )
 from induct.recognition.persistence import load, read_header, save
+from induct.recognition.prior import load_prior, task_grammars
 from induct.recognition.targets import ContextLayout, ProgramArrays, collate_programs, program_arrays
 from induct.recognition.training import (
     TrainingItem, evaluate_loss, make_batch, make_dreams, train, training_items,
@@ -35,7 +36,7 @@ __all__ = [
     "TokenFeaturizer", "make_featurizer", "register_featurizer", "batch_loss", "program_log_probabilities",
     "task_losses", "RecognitionConfig", "RecognitionError", "RecognitionModel", "grammar_from_logits",
     "grow", "grow_model", "grow_params", "init_params", "predict_grammar", "predict_grammars",
-    "predict_logits", "load", "read_header", "save", "ContextLayout", "ProgramArrays",
+    "predict_logits", "load", "read_header", "save", "load_prior", "task_grammars", "ContextLayout", "ProgramArrays",
     "collate_programs", "program_arrays", "TrainingItem", "evaluate_loss", "make_batch", "train",
     "training_items",
 ]
