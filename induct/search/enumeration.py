@@ -90,6 +90,11 @@ class EnumerationRun:
         self.tried = 0
         self.max_programs = config.max_programs if config.max_programs is not None else math.inf
         self.done = False
+        self.table.interrupt = self._deadline_check
+
+    def _deadline_check(self) -> None:
+        if time.monotonic() > self.deadline:
+            raise SearchTimeout
 
     # --- the loop ----------------------------------------------------------------------
     def run(self) -> Frontier:

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from induct.errors import InductError
 from induct.grammar.core import ROOT, VARIABLE_PARENT
@@ -160,6 +160,9 @@ class Table:
         self.states: dict[tuple, State] = {}
         self._infos: dict[Any, Any] = {}
         self._lower_cache: dict[tuple, float] = {}
+        self.interrupt: Callable[[], None] | None = None
+        """Called now and then while tables grow; a search raises from it at its deadline."""
+        self._ticks = 0
         inputs = arguments_of(request)
         self.n_lambdas = len(inputs)
         self.root_depth = len(inputs)
@@ -413,7 +416,12 @@ class Table:
                 found.append((rule.cost, self.output(s, r, ()), (), rule))
             return hi
         complete = hi
+        interrupt = self.interrupt
         for cost, kids, path, missing in self.combinations(s, r, lo, hi, rule.arity):
+            if interrupt is not None:
+                self._ticks += 1
+                if not self._ticks & 255:
+                    interrupt()
             if missing > 0:
                 complete = min(complete, hi - missing)
                 continue

@@ -1,0 +1,116 @@
+"""Enumeration speed: distinct well-typed programs per second, each checked on a list task.
+
+For ``list(int) -> list(int)`` with grammars/lists.induct (uniform weights), the enumerate
+strategy runs over the first N programs (10^6; ``--quick``: 10^5) in order of prior, checking
+each against the task's 15 examples and stopping at its first wrong one, on one core.  The
+tasks are the first ``--tasks`` tasks of that type in the train split, in file order (the
+figure depends on the examples: long inputs cost more to run).  Each task runs in a fresh
+process so that its memory peak (max RSS growth) is its own.
+
+Usage:  python benchmarks/enumeration_speed.py [--quick] [--programs N] [--tasks K]
+Writes benchmarks/results/enumeration_speed[_quick].json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import multiprocessing
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TARGET = 85_000
+REQUEST = "list(int) -> list(int)"
+
+
+def _one(task_name: str, n_programs: int, strategy: str) -> dict:
+    from induct.dsl import load_library
+    from induct.grammar import Grammar
+    from induct.search.base import SearchConfig
+    from induct.search.enumeration import EnumerationRun
+    from induct.tasks import load_tasks
+
+    grammar = Grammar.uniform(load_library("lists"))
+    task = next(t for t in load_tasks("lists") if t.name == task_name)
+    config = SearchConfig(timeout=3600, max_programs=n_programs, stop_when_full=False)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    run = EnumerationRun(task, grammar, config, time.monotonic() + 3600, strategy,
+                         observational=(strategy == "bottom_up"))
+    frontier = run.run()
+    seconds = time.perf_counter() - start
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "task": task_name, "examples": len(task.examples), "programs": frontier.stats.programs_tried,
+        "seconds": seconds, "programs_per_second": frontier.stats.programs_tried / seconds,
+        "memory_peak_mb": (rss_after - rss_before) / 1024, "max_rss_mb": rss_after / 1024,
+        "stored_subprograms": run.table.size(), "states": len(run.table.states),
+        "solutions_found": len(frontier.entries),
+        "best": str(frontier.best.program) if frontier.best else None,
+    }
+
+
+def _metadata() -> dict:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = "unknown"
+    return {"commit": commit, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                        "python": platform.python_version(), "cpu_count": os.cpu_count()},
+            "load_before": os.getloadavg()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10^5 programs, one task")
+    parser.add_argument("--programs", type=int, help="programs per task (default 10^6; quick 10^5)")
+    parser.add_argument("--tasks", type=int, help="how many tasks (default 3; quick 1)")
+    parser.add_argument("--strategy", default="enumerate", choices=["enumerate", "bottom_up"])
+    args = parser.parse_args(argv)
+    n_programs = args.programs or (100_000 if args.quick else 1_000_000)
+    n_tasks = args.tasks or (1 if args.quick else 3)
+
+    from induct.tasks import load_tasks
+    from induct.types import show_type
+
+    names = [t.name for t in load_tasks("lists", split="train") if show_type(t.request_type) == REQUEST][:n_tasks]
+    meta = _metadata()
+    rows = []
+    context = multiprocessing.get_context("spawn")
+    for name in names:
+        with context.Pool(1, maxtasksperchild=1) as pool:
+            rows.append(pool.apply(_one, (name, n_programs, args.strategy)))
+        r = rows[-1]
+        print(f"{r['task'][:38]:<38} {r['programs']:>9,} programs {r['seconds']:7.2f} s "
+              f"{r['programs_per_second']:>9,.0f}/s  peak +{r['memory_peak_mb']:.0f} MB", flush=True)
+    rates = [r["programs_per_second"] for r in rows]
+    median = statistics.median(rates)
+    result = {
+        "benchmark": "enumeration_speed", **meta, "load_after": os.getloadavg(),
+        "settings": {"grammar": "lists (uniform)", "request": REQUEST, "programs_per_task": n_programs,
+                     "strategy": args.strategy, "cores": 1, "check": "15 examples, stop at first wrong"},
+        "tasks": rows, "median_programs_per_second": median,
+        "median_memory_peak_mb": statistics.median(r["memory_peak_mb"] for r in rows),
+        "target_programs_per_second": TARGET,
+    }
+    print(f"\n{'median':<38} {median:>31,.0f}/s  (target {TARGET:,}/s)   load {meta['load_before'][0]:.2f}")
+    out = ROOT / "benchmarks" / "results" / f"enumeration_speed{'_quick' if args.quick else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

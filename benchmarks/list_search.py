@@ -1,0 +1,117 @@
+"""List search: DreamCoder's 109 list test tasks, base grammar, no learning.
+
+The test tasks (splits ``test`` + ``dropped_easy_test``) are searched with
+grammars/lists.induct at its file weights (uniform), 20 s per task on 2 worker processes,
+once per strategy: tasks solved and the median time to the first solution (over the solved
+tasks).  This is the baseline that learning must beat.  ``--quick`` takes every 6th task
+with a 5 s timeout.
+
+Usage:  python benchmarks/list_search.py [--quick] [--strategies enumerate,bottom_up] [--timeout S]
+Writes benchmarks/results/list_search[_quick].json (after each strategy) and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _metadata() -> dict:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = "unknown"
+    return {"commit": commit, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                        "python": platform.python_version(), "cpu_count": os.cpu_count()},
+            "load_before": os.getloadavg()}
+
+
+def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int) -> dict:
+    from induct.search import SearchConfig, solve_tasks
+
+    config = SearchConfig(timeout=timeout)
+    started = time.monotonic()
+
+    def progress(p) -> None:
+        sys.stderr.write(f"\r{strategy}: {p.done}/{p.total} tasks, solved {p.solved}, {p.elapsed:.0f} s ")
+        sys.stderr.flush()
+
+    frontiers = solve_tasks(tasks, grammar, strategy, config, workers, progress)
+    sys.stderr.write("\n")
+    rows = []
+    for name, f in frontiers.items():
+        s = f.stats
+        rows.append({"task": name, "solved": f.solved,
+                     "time_to_solve": s.time_to_first_solution if f.solved else None,
+                     "programs_tried": s.programs_tried,
+                     "programs_before_solution": s.programs_before_first_solution if f.solved else None,
+                     "best": str(f.best.program) if f.solved and f.best else None,
+                     "log_prior": f.best.log_prior if f.solved and f.best else None, "error": s.error})
+    times = [r["time_to_solve"] for r in rows if r["solved"]]
+    return {"strategy": strategy, "solved": len(times), "tasks": len(rows),
+            "median_time_to_solve": statistics.median(times) if times else None,
+            "wall_seconds": time.monotonic() - started, "per_task": rows,
+            "load_after": os.getloadavg()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="every 6th task, 5 s each")
+    parser.add_argument("--strategies", default="enumerate,bottom_up", help="comma-separated (default enumerate,bottom_up)")
+    parser.add_argument("--timeout", type=float, help="seconds per task (default 20; quick 5)")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    args = parser.parse_args(argv)
+
+    from induct.dsl import load_library
+    from induct.grammar import Grammar
+    from induct.search import get_strategy
+    from induct.tasks import load_tasks
+
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    for s in strategies:
+        get_strategy(s)
+    timeout = args.timeout or (5.0 if args.quick else 20.0)
+    tasks = load_tasks("lists", split=["test", "dropped_easy_test"])
+    if args.quick:
+        tasks = tasks[::6]
+    grammar = Grammar.from_library(load_library("lists"))
+    result = {"benchmark": "list_search", **_metadata(),
+              "settings": {"grammar": "lists (file weights: uniform)", "tasks": len(tasks),
+                           "splits": ["test", "dropped_easy_test"], "timeout": timeout, "workers": args.workers},
+              "strategies": {}}
+    out = ROOT / "benchmarks" / "results" / f"list_search{'_quick' if args.quick else ''}.json"
+    if out.exists():
+        try:  # keep the other strategies' earlier results; this run replaces its own
+            old = json.loads(out.read_text())
+            if old.get("settings", {}).get("tasks") == len(tasks):
+                result["strategies"] = old.get("strategies", {})
+        except (OSError, json.JSONDecodeError):
+            pass
+    for s in strategies:
+        r = run_strategy(s, tasks, grammar, timeout, args.workers)
+        r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
+        result["strategies"][s] = r
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1) + "\n")
+    print(f"{'strategy':<12} {'solved':>10} {'median time to solve':>22}   commit")
+    for s, r in result["strategies"].items():
+        med = f"{r['median_time_to_solve']:.2f} s" if r["median_time_to_solve"] is not None else "-"
+        print(f"{s:<12} {r['solved']:>5}/{r['tasks']:<4} {med:>22}   {r.get('commit', '')[:10]}")
+    print(f"wrote {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

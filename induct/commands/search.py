@@ -1,0 +1,119 @@
+"""``induct solve``: search every task of a task file with one strategy, in parallel."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from induct.cli import UsageError, add_command
+from induct.search.base import SearchConfig, get_strategy
+from induct.search.frontier import Frontier
+from induct.search.parallel import Progress, solve_tasks
+
+__all__ = ["progress_printer", "summary_lines"]
+
+
+@add_command("solve", "search for programs that solve each task (wake), in parallel")
+def _solve(p: argparse.ArgumentParser):
+    p.add_argument("--grammar", required=True, help="a .induct file or a shipped grammar name (lists, text)")
+    p.add_argument("--tasks", required=True, help="a task JSON file or a shipped task set (lists, text)")
+    p.add_argument("--split", action="append", help="keep only tasks of this split (repeatable)")
+    p.add_argument("--strategy", default="enumerate", help="search strategy (default enumerate)")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds per task (default 10)")
+    p.add_argument("--workers", type=int, help="processes (default: all cores; 0 = in this process)")
+    p.add_argument("--frontier-size", type=int, default=5, help="programs kept per task (default 5)")
+    p.add_argument("--likelihood", default="exact", help="likelihood model (default exact)")
+    p.add_argument("--limit", type=int, help="solve only the first N tasks")
+    p.add_argument("--out", help="write the frontiers as JSON to this file")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    def run(args: argparse.Namespace) -> int:
+        from induct.dsl import load_library
+        from induct.grammar import Grammar
+        from induct.tasks import load_tasks
+
+        get_strategy(args.strategy)  # unknown strategy: the error lists the options
+        if args.workers is not None and args.workers < 0:
+            raise UsageError(f"--workers must be 0 or more, got {args.workers}")
+        config = SearchConfig(timeout=args.timeout, max_frontier=args.frontier_size, likelihood=args.likelihood)
+        library = load_library(args.grammar)
+        tasks = load_tasks(args.tasks, split=args.split)
+        if args.limit is not None:
+            tasks = tasks[:args.limit]
+        if not tasks:
+            raise UsageError("no tasks to solve")
+        grammar = grammar_for_tasks(args, Grammar.from_library(library), tasks)
+        printer = None if args.quiet else progress_printer(len(tasks))
+        started = time.monotonic()
+        frontiers = solve_tasks(tasks, grammar, args.strategy, config, args.workers, printer)
+        if printer is not None:
+            print(file=sys.stderr)
+        for line in summary_lines(frontiers, time.monotonic() - started):
+            print(line)
+        if args.out:
+            _write(args, frontiers, config)
+        solved = sum(f.solved for f in frontiers.values())
+        print(f"solved {solved}/{len(frontiers)}")
+        return 0
+
+    return run
+
+
+def grammar_for_tasks(args: argparse.Namespace, grammar: Any, tasks: list) -> Any:
+    """The grammar each task is searched with: one for all (a per-task prior may replace it)."""
+    return grammar
+
+
+def progress_printer(total: int, stream: Any = None) -> Callable[[Progress], None]:
+    """A progress callback drawing ``[####....] 12/40 tasks  solved 7  31 s`` with ``\\r``."""
+    out = stream if stream is not None else sys.stderr
+    width = 30
+
+    def show(p: Progress) -> None:
+        filled = int(width * p.done / max(total, 1))
+        out.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {p.done}/{total} tasks  "
+                  f"solved {p.solved}  {p.elapsed:.0f} s ")
+        out.flush()
+
+    return show
+
+
+def summary_lines(frontiers: dict[str, Frontier], seconds: float) -> list[str]:
+    """A table of the tasks (solved or not, time to solve, best program) and totals."""
+    rows = []
+    width = min(max((len(n) for n in frontiers), default=4), 40)
+    rows.append(f"{'task':<{width}}  {'solved':>6}  {'time':>7}  {'programs':>10}  best program")
+    times = []
+    for name, f in frontiers.items():
+        s = f.stats
+        t = s.time_to_first_solution
+        if t is not None and f.solved:
+            times.append(t)
+        best = str(f.best.program) if f.best and f.solved else (s.error or "")
+        rows.append(f"{name[:width]:<{width}}  {'yes' if f.solved else 'no':>6}  "
+                    f"{(f'{t:.2f}s' if t is not None and f.solved else '-'):>7}  {s.programs_tried:>10,}  {best}")
+    solved = sum(f.solved for f in frontiers.values())
+    median = f"{statistics.median(times):.2f} s" if times else "-"
+    rows.append(f"{solved} of {len(frontiers)} solved in {seconds:.1f} s; median time to solve {median}")
+    return rows
+
+
+def _write(args: argparse.Namespace, frontiers: dict[str, Frontier], config: SearchConfig) -> None:
+    data = {"grammar": args.grammar, "tasks": args.tasks, "strategy": args.strategy,
+            "timeout": config.timeout, "frontiers": [f.to_json() for f in frontiers.values()]}
+    try:
+        Path(args.out).write_text(json.dumps(data, indent=1, default=_json_default) + "\n")
+    except OSError as e:
+        raise UsageError(f"cannot write {args.out}: {e.strerror}") from None
+
+
+def _json_default(x: Any) -> Any:
+    if isinstance(x, float) and math.isinf(x):
+        return str(x)
+    raise TypeError(f"not JSON serialisable: {type(x).__name__}")

@@ -1,0 +1,275 @@
+"""Solving many tasks in parallel over local processes, with per-task timeouts.
+
+Each worker is a separate process (``spawn`` context) that solves one task at a time.  A
+task's wall timeout is respected by the strategy itself; a worker that overruns it by more
+than a grace period, or dies (a primitive that calls ``os._exit``, a crash in an extension),
+is killed and replaced, and only that task is lost (its frontier records the error).
+
+Grammars cross the process boundary as text: the library as a grammar file
+(:meth:`Library.to_text`) and the weights by production name, so that semantics defined as
+lambdas (which do not pickle) are re-imported by the worker from their module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable, Mapping, Sequence
+
+from induct.errors import InductError
+from induct.search.base import SearchConfig, get_strategy
+from induct.search.frontier import Frontier, SearchStats
+from induct.tasks import Task
+
+__all__ = ["solve_tasks", "solve_task", "Progress", "grammar_to_spec", "grammar_from_spec", "GRACE_SECONDS"]
+
+GRACE_SECONDS = 5.0
+"""How long past its timeout a task may run before its worker is killed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One finished task, as reported to a ``progress`` callback."""
+
+    done: int
+    total: int
+    solved: int
+    elapsed: float
+    task_name: str
+    frontier: Frontier
+
+
+# --- grammars as data ------------------------------------------------------------------
+
+def grammar_to_spec(grammar: Any) -> dict:
+    """A picklable, text-only description of a Grammar or ContextualGrammar."""
+    from induct.grammar import ContextualGrammar, Grammar
+
+    library = grammar.library
+    names = [p.name for p in library.productions]
+
+    def weights(g: Grammar) -> dict:
+        return {"weights": dict(zip(names, g.log_weights)), "variable": g.log_variable}
+
+    spec: dict = {"library": library.to_text(), "source": library.source}
+    if isinstance(grammar, ContextualGrammar):
+        spec["kind"] = "contextual"
+        spec["no_parent"] = weights(grammar.no_parent)
+        spec["variable_parent"] = weights(grammar.variable_parent)
+        spec["by_parent"] = {name: [weights(g) for g in row] for name, row in zip(names, grammar.library_grammars)}
+    elif isinstance(grammar, Grammar):
+        spec["kind"] = "unigram"
+        spec.update(weights(grammar))
+    else:
+        raise InductError(f"expected a Grammar or ContextualGrammar, got {type(grammar).__name__}")
+    return spec
+
+
+_LIBRARIES: dict[str, Any] = {}
+
+
+def grammar_from_spec(spec: dict) -> Any:
+    """Rebuild a grammar from :func:`grammar_to_spec` (libraries cached per process)."""
+    from induct.dsl import parse_library
+    from induct.grammar import ContextualGrammar, Grammar
+
+    key = hashlib.sha1(spec["library"].encode()).hexdigest()
+    library = _LIBRARIES.get(key)
+    if library is None:
+        library = parse_library(spec["library"], spec.get("source", "<grammar>"))
+        _LIBRARIES[key] = library
+    names = [p.name for p in library.productions]
+
+    def unigram(w: dict) -> Grammar:
+        return Grammar(library, tuple(float(w["weights"][n]) for n in names), float(w["variable"]))
+
+    if spec["kind"] == "unigram":
+        return unigram(spec)
+    rows = tuple(tuple(unigram(w) for w in spec["by_parent"][n]) for n in names)
+    return ContextualGrammar(unigram(spec["no_parent"]), unigram(spec["variable_parent"]), rows)
+
+
+# --- one task ---------------------------------------------------------------------------
+
+def solve_task(task: Task, grammar: Any, strategy: str, config: SearchConfig) -> Frontier:
+    """Run one strategy on one task in this process (errors become the frontier's ``error``)."""
+    search = get_strategy(strategy)
+    deadline = time.monotonic() + config.timeout
+    try:
+        return search.search(task, grammar, config, deadline)
+    except (InductError, RecursionError, MemoryError) as e:
+        return _failed(task, strategy, f"{type(e).__name__}: {e}")
+
+
+def _failed(task: Task, strategy: str, error: str, seconds: float = 0.0, timed_out: bool = False) -> Frontier:
+    return Frontier(task.name, task.request_type, (),
+                    SearchStats(0, seconds, None, None, timed_out, strategy, error))
+
+
+def _worker_main(connection: Connection) -> None:
+    """Worker loop: receive (task, grammar spec, strategy, config), answer with the frontier."""
+    while True:
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        index, task, spec, strategy, config = message
+        connection.send(("start", index))
+        try:
+            grammar = grammar_from_spec(spec)
+            frontier = solve_task(task, grammar, strategy, config)
+            connection.send(("done", index, frontier.to_json()))
+        except Exception as e:  # report, keep serving
+            connection.send(("error", index, f"{type(e).__name__}: {e}"))
+
+
+class _Worker:
+    def __init__(self, context: Any) -> None:
+        self.connection, child = context.Pipe()
+        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: int | None = None
+        self.started: float | None = None
+        self.sent: float = 0.0
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(timeout=5)
+        except (OSError, ValueError):
+            pass
+        self.connection.close()
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except (OSError, ValueError):
+            pass
+        self.process.join(timeout=2)
+        if self.process.is_alive():
+            self.kill()
+
+
+# --- many tasks -------------------------------------------------------------------------
+
+def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate",
+                config: SearchConfig = SearchConfig(), workers: int | None = None,
+                progress: Callable[[Progress], None] | None = None) -> dict[str, Frontier]:
+    """Solve every task with ``strategy``; returns task name -> Frontier (in task order).
+
+    Args:
+        tasks: the tasks (names must be distinct).
+        grammar: one Grammar / ContextualGrammar for all tasks, or a mapping from task name
+            to the grammar of that task (e.g. a recognition model's per-task prior).
+        strategy: a name in :data:`~induct.search.base.STRATEGIES`.
+        config: search settings; ``config.timeout`` is each task's wall time.
+        workers: processes to use (default: all cores); 0 solves in this process.
+        progress: called with a :class:`Progress` after each task finishes.
+    """
+    get_strategy(strategy)  # fail early on an unknown name
+    names = [t.name for t in tasks]
+    if len(set(names)) != len(names):
+        raise InductError("task names must be distinct to solve them together")
+    per_task = isinstance(grammar, Mapping)
+    if per_task:
+        missing = [n for n in names if n not in grammar]
+        if missing:
+            raise InductError(f"no grammar for task(s): {', '.join(missing[:5])}")
+    if workers is None:
+        workers = os.cpu_count() or 1
+    if workers < 0:
+        raise InductError(f"workers must be at least 0, got {workers}")
+    grammar_of = (lambda t: grammar[t.name]) if per_task else (lambda t: grammar)  # type: ignore[index]
+    start = time.monotonic()
+    results: dict[str, Frontier] = {}
+    solved = 0
+
+    def finish(task: Task, frontier: Frontier) -> None:
+        nonlocal solved
+        results[task.name] = frontier
+        solved += frontier.solved
+        if progress is not None:
+            progress(Progress(len(results), len(tasks), solved, time.monotonic() - start, task.name, frontier))
+
+    if workers == 0 or not tasks:
+        for t in tasks:
+            finish(t, solve_task(t, grammar_of(t), strategy, config))
+        return {n: results[n] for n in names}
+    _parallel(tasks, grammar_of, strategy, config, min(workers, len(tasks)), finish)
+    return {n: results[n] for n in names}
+
+
+def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy: str, config: SearchConfig,
+              n_workers: int, finish: Callable[[Task, Frontier], None]) -> None:
+    context = multiprocessing.get_context("spawn")
+    specs: dict[int, dict] = {}
+    pending = list(range(len(tasks)))
+    pending.reverse()
+    pool = [_Worker(context) for _ in range(n_workers)]
+    limit = config.timeout + GRACE_SECONDS
+    try:
+        while pending or any(w.task is not None for w in pool):
+            for w in pool:
+                if w.task is None and pending:
+                    i = pending.pop()
+                    g = grammar_of(tasks[i])
+                    spec = specs.get(id(g))
+                    if spec is None:
+                        spec = specs[id(g)] = grammar_to_spec(g)
+                    w.task, w.started, w.sent = i, None, time.monotonic()
+                    w.connection.send((i, tasks[i], spec, strategy, config))
+            busy = [w for w in pool if w.task is not None]
+            ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=0.2)
+            now = time.monotonic()
+            for k, w in enumerate(pool):
+                if w.task is None:
+                    continue
+                outcome = _poll(w, ready, now, limit)
+                if outcome is None:
+                    continue
+                task = tasks[w.task]
+                w.task = None
+                if isinstance(outcome, dict):
+                    frontier = Frontier.from_json(outcome, grammar_of(task).library)
+                else:
+                    frontier = _failed(task, strategy, outcome[0], now - (w.started or w.sent), outcome[1])
+                    if outcome[1] or not w.process.is_alive():
+                        w.kill()
+                        pool[k] = _Worker(context)
+                finish(task, frontier)
+    finally:
+        for w in pool:
+            if w.task is None:
+                w.stop()
+            else:
+                w.kill()
+
+
+def _poll(w: _Worker, ready: list, now: float, limit: float) -> dict | tuple[str, bool] | None:
+    """The frontier's JSON, (error, timed out) for a lost task, or None while it runs."""
+    if w.connection in ready:
+        try:
+            while w.connection.poll():
+                message = w.connection.recv()
+                if message[0] == "start":
+                    w.started = now
+                elif message[0] == "error":
+                    return (message[2], False)
+                else:
+                    return message[2]
+        except (EOFError, OSError):
+            pass
+    if not w.process.is_alive():
+        return (f"worker died (exit code {w.process.exitcode})", False)
+    begun = w.started if w.started is not None else w.sent
+    # Before the worker has acknowledged the task it may still be starting (imports).
+    if now - begun > limit + (0.0 if w.started is not None else 60.0):
+        return (f"killed after {now - begun:.1f} s (timeout {limit - GRACE_SECONDS:g} s)", True)
+    return None
