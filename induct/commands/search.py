@@ -32,6 +32,8 @@ def _solve(p: argparse.ArgumentParser):
     p.add_argument("--limit", type=int, help="solve only the first N tasks")
     p.add_argument("--out", help="write the frontiers as JSON to this file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--prior", metavar="MODEL",
+                   help="a saved recognition model: search each task with the grammar it predicts")
 
     def run(args: argparse.Namespace) -> int:
         from induct.dsl import load_library
@@ -66,7 +68,11 @@ def _solve(p: argparse.ArgumentParser):
 
 
 def grammar_for_tasks(args: argparse.Namespace, grammar: Any, tasks: list) -> Any:
-    """The grammar each task is searched with: one for all (a per-task prior may replace it)."""
+    """The grammar each task is searched with: one for all, or with ``--prior`` one per task."""
+    if getattr(args, "prior", None):
+        from induct.recognition import load_prior
+
+        return load_prior(args.prior, grammar.library, tasks)
     return grammar
 
 
