@@ -13,7 +13,7 @@ from induct.grammar import ContextualGrammar, Grammar
 from induct.programs import Invented
 from induct.recognition import (
     ContextLayout, RecognitionConfig, RecognitionModel, batch_loss, grow, grow_model, load, make_batch,
-    make_featurizer, predict_grammar, predict_logits, read_header, save, task_losses, train,
+    predict_grammar, predict_logits, read_header, save, task_losses, train,
     training_items,
 )
 from induct.search.frontier import Frontier, FrontierEntry
