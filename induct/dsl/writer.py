@@ -16,7 +16,7 @@ def library_to_text(library) -> str:
     Literal-family members are written as individual primitives only when the semantics
     module cannot give them a value, so families are written back as families.
     """
-    lines = [f"# {library.source}"]
+    lines = [f"# induct library ({len(library.primitives)} primitives, {len(library.inventions)} inventions)"]
     if library.semantics_module:
         lines.append(f"semantics {library.semantics_module}")
     heads = []

@@ -31,6 +31,29 @@ def _requests(tasks: list[Task]) -> dict[str, Any]:
     return {t.name: t.request_type for t in tasks}
 
 
+def search_config(config, max_programs: int, timeout: float):
+    from induct.search.base import SearchConfig
+
+    return SearchConfig(timeout=timeout, max_frontier=config.frontier_size, max_programs=max_programs,
+                        seed=config.seed)
+
+
+def wake(tasks: list[Task], library: Library, model, config, max_programs: int, timeout: float,
+         progress: Callable[[int, int], None]) -> dict[str, Frontier]:
+    """Search every task with the recognition model's grammar for it (or the library's prior)."""
+    from induct.search.parallel import solve_tasks
+
+    if model is not None:
+        from induct.recognition.prior import task_grammars
+
+        grammar: Any = task_grammars(model, tasks)
+    else:
+        grammar = Grammar.from_library(library)
+    workers = config.workers or (os.cpu_count() or 1)
+    return solve_tasks(tasks, grammar, config.strategy, search_config(config, max_programs, timeout),
+                       workers=workers, progress=lambda p: progress(p.done, p.solved))
+
+
 def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Task], config,
                 iteration: int) -> tuple[Library, dict[str, Frontier], list[dict]]:
     """Compress the frontiers into new inventions; rewrite (η-long) and rescore the frontiers."""

@@ -1,0 +1,161 @@
+"""End-to-end tests of the wake-sleep loop on a tiny domain: learning, resume, checkpoints."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import msgpack
+import pytest
+
+from induct.cli import main
+from induct.wake_sleep import CheckpointError, Domain, TrainConfig, load_run, resume, train, write_run_report
+from induct.wake_sleep.checkpoint import latest_checkpoint
+
+DATA = Path(__file__).parent / "data"
+DOMAIN = Domain("tiny", str(DATA / "tiny.induct"), str(DATA / "tiny_tasks.json"), "train", ("test",))
+CONFIG = TrainConfig(iterations=2, batch_size=9, max_programs=20_000, timeout=60, test_timeout=60,
+                     workers=2, recognition_steps=10, dreams=10, compression_iterations=3, seed=3)
+
+
+def _entries(run_dir: Path) -> dict:
+    """Frontier programs and log priors of the last checkpoint (timings left out)."""
+    ck = latest_checkpoint(run_dir)
+    data = json.loads((ck / "frontiers.json").read_text())
+    return {name: [(e["program"], e["log_prior"], e["log_likelihood"]) for e in f["entries"]]
+            for name, f in data.items()}
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    run_dir = tmp_path_factory.mktemp("runs") / "tiny"
+    result = train(CONFIG, run_dir, domain=DOMAIN, progress=False)
+    return run_dir, result
+
+
+def test_tiny_domain_learns_an_invention_that_is_used(finished_run):
+    run_dir, result = finished_run
+    assert [m["iteration"] for m in result.metrics] == [1, 2]
+    inventions = result.library.inventions
+    assert inventions, "no invention was learned"
+    used = [row for row in _rows(result) if row["uses"] > 0]
+    assert used, "no learned invention is used by any frontier"
+    # The learned library is written back as a grammar file that loads with its inventions.
+    from induct.dsl import parse_library
+
+    again = parse_library((run_dir / "library.induct").read_text())
+    assert {p.name for p in again.inventions} == {p.name for p in inventions}
+    assert result.metrics[-1]["train_solved_total"] >= result.metrics[0]["train_solved_batch"]
+
+
+def _rows(result):
+    from induct.wake_sleep.report import library_rows
+
+    return library_rows(result.state)
+
+
+def test_report_and_library_commands(finished_run, capsys):
+    run_dir, result = finished_run
+    paths = write_run_report(run_dir)
+    assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = paths["html"].read_text()
+    assert "Learned library" in page and result.library.inventions[0].name in page
+    assert main(["library", str(run_dir)]) == 0
+    out = capsys.readouterr().out
+    assert result.library.inventions[0].name in out
+
+
+def test_checkpoints_contain_no_pickle(finished_run):
+    run_dir, _ = finished_run
+    files = [p for p in run_dir.rglob("*") if p.is_file()]
+    assert files
+    for p in files:
+        data = p.read_bytes()
+        assert not data.startswith(b"\x80"), f"{p} looks like a pickle"
+        assert p.suffix in {".json", ".jsonl", ".induct", ".msgpack", ".toml", ".txt", ".png", ".html", ".md"}, p
+    model = next(run_dir.rglob("recognition.msgpack"))
+    assert isinstance(msgpack.unpackb(model.read_bytes(), raw=False), dict)
+
+
+def _copy_run(finished_run, tmp_path) -> Path:
+    run_dir, _ = finished_run
+    dest = tmp_path / "copy"
+    shutil.copytree(run_dir, dest)
+    return dest
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate"])
+def test_damaged_checkpoint_is_refused(finished_run, tmp_path, damage, capsys):
+    run_dir = _copy_run(finished_run, tmp_path)
+    target = latest_checkpoint(run_dir) / "frontiers.json"
+    data = bytearray(target.read_bytes())
+    if damage == "flip":
+        data[len(data) // 2] ^= 0x20
+    else:
+        data = data[: len(data) // 3]
+    target.write_bytes(bytes(data))
+    with pytest.raises(CheckpointError) as err:
+        load_run(run_dir)
+    word = "corrupted" if damage == "flip" else "truncated"
+    assert word in str(err.value) and "frontiers.json" in str(err.value)
+    assert main(["resume", str(run_dir), "--quiet"]) == 2
+    assert word in capsys.readouterr().err
+
+
+def test_interrupted_write_is_not_a_checkpoint(finished_run, tmp_path):
+    run_dir = _copy_run(finished_run, tmp_path)
+    last = latest_checkpoint(run_dir)
+    partial = last.with_name("iteration_0003.partial")
+    partial.mkdir()
+    (partial / "frontiers.json").write_text("{")
+    assert latest_checkpoint(run_dir) == last
+
+
+_SCRIPT = """
+import sys
+from pathlib import Path
+from induct.wake_sleep import Domain, TrainConfig, train
+
+if __name__ == "__main__":
+    domain = Domain("tiny", {grammar!r}, {tasks!r}, "train", ("test",))
+    config = TrainConfig(**{config!r})
+    train(config, Path(sys.argv[1]), domain=domain, progress=False)
+"""
+
+
+def test_sigkill_mid_iteration_then_resume_matches_uninterrupted(finished_run, tmp_path):
+    reference_dir, reference = finished_run
+    run_dir = tmp_path / "killed"
+    script = tmp_path / "run_tiny.py"
+    fields = {k: v for k, v in CONFIG.to_dict().items() if v is not None}
+    script.write_text(textwrap.dedent(_SCRIPT).format(grammar=DOMAIN.grammar, tasks=DOMAIN.tasks, config=fields))
+    proc = subprocess.Popen([sys.executable, str(script), str(run_dir)], start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 240
+        first = run_dir / "checkpoints" / "iteration_0001" / "MANIFEST.json"
+        while not first.exists():
+            assert proc.poll() is None, "the training process ended before its first checkpoint"
+            assert time.time() < deadline, "no checkpoint within the time limit"
+            time.sleep(0.05)
+        time.sleep(1.0)  # well inside iteration 2
+        assert proc.poll() is None, "the run finished before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert latest_checkpoint(run_dir).name == "iteration_0001"
+    result = resume(run_dir, domain=DOMAIN, progress=False)
+    assert result.state.iteration == 2
+    assert (run_dir / "library.induct").read_text() == (reference_dir / "library.induct").read_text()
+    assert _entries(run_dir) == _entries(reference_dir)
+    # Nothing checkpointed was redone: iteration 1's metrics are the ones written before the kill.
+    assert result.metrics[0] == json.loads((run_dir / "metrics.jsonl").read_text().splitlines()[0])
