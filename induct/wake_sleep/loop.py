@@ -31,7 +31,7 @@ from induct.wake_sleep.checkpoint import (
 from induct.wake_sleep.config import TrainConfig, config_to_toml, load_config
 from induct.wake_sleep.domain import DOMAINS, Domain, resolve_domain
 
-__all__ = ["RunState", "RunResult", "train", "resume", "load_run", "Progress"]
+__all__ = ["RunState", "RunResult", "train", "resume", "load_run", "load_state", "Progress"]
 
 log = logging.getLogger("induct.train")
 
@@ -154,10 +154,11 @@ def load_run(run_dir: str | Path) -> tuple[TrainConfig, Domain, RunState | None]
                           "induct.wake_sleep.resume(run_dir, domain=...)")
     domain = Domain(record["name"], record["grammar"], record["tasks"], record["train_split"],
                     tuple(record["test_splits"]), record.get("featurizer", "tokens"))
-    return config, domain, _load_state(run_dir, domain)
+    return config, domain, load_state(run_dir, domain)
 
 
-def _load_state(run_dir: Path, domain: Domain) -> RunState | None:
+def load_state(run_dir: Path, domain: Domain) -> RunState | None:
+    """The state of the last complete checkpoint of ``run_dir`` (None if there is none yet)."""
     path = latest_checkpoint(run_dir)
     if path is None:
         return None
@@ -224,7 +225,7 @@ def resume(run_dir: str | Path, domain: Domain | None = None, progress: bool = T
         config, domain, state = load_run(run_dir)
     else:
         config = load_config(run_dir / "config.toml")
-        state = _load_state(run_dir, domain)
+        state = load_state(run_dir, domain)
     if iterations is not None and iterations != config.iterations:
         config = config.replace(iterations=iterations)
         atomic_write(run_dir / "config.toml", config_to_toml(config))

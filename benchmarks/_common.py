@@ -1,0 +1,41 @@
+"""What every benchmark script records beside its figures: commit, date, machine and load."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def metadata() -> dict:
+    """Commit, UTC date, machine and load average, for a result file."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        commit = "unknown"
+    return {"commit": commit or "unknown",
+            "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
+                        "python": platform.python_version(), "cpu_count": os.cpu_count()},
+            "load_before": list(os.getloadavg())}
+
+
+def write_result(name: str, result: dict) -> Path:
+    """Write ``result`` (with the load after the run added) to benchmarks/results/NAME.json."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    result = dict(result)
+    result["load_after"] = list(os.getloadavg())
+    path = RESULTS / f"{name}.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(result, indent=2))
+    os.replace(tmp, path)
+    return path

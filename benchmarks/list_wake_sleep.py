@@ -1,0 +1,161 @@
+"""DreamCoder's list protocol on this machine: wake-sleep on the train split, then test.
+
+Learns on the 109 list train tasks for as many iterations as fit the training budget
+(default 90 minutes of wall time on 2 cores, counted from the run's own metrics so that a
+resumed run keeps to it), testing cheaply after every iteration (a program budget per
+task), then tests the final library and recognition model on the 109 test tasks
+(``test`` + ``dropped_easy_test``) at 30 s per task.  The run directory is kept: rerunning
+the script resumes it where it stopped.  Ablations (no recognition model; no compression)
+run at ``--quick`` sizes beside the full configuration.
+
+Usage:
+    python benchmarks/list_wake_sleep.py                 # ~2 hours: learn 90 min, test 109 × 30 s / 2
+    python benchmarks/list_wake_sleep.py --quick         # a few minutes, with the ablations
+    python benchmarks/list_wake_sleep.py --ablations     # full run plus quick-sized ablations
+
+Writes benchmarks/results/list_wake_sleep[_quick].json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from _common import ROOT, metadata, write_result
+
+
+def _config(quick: bool, **changes):
+    from induct.wake_sleep import TrainConfig
+
+    if quick:
+        base = TrainConfig(domain="lists", iterations=2, batch_size=24, max_programs=30_000, timeout=10,
+                           test_max_programs=30_000, test_timeout=10, recognition_steps=100, dreams=100,
+                           compression_iterations=3, seed=0)
+    else:
+        base = TrainConfig(domain="lists", iterations=100, batch_size=40, max_programs=400_000, timeout=30,
+                           test_max_programs=100_000, test_timeout=15, recognition_steps=600, dreams=500,
+                           compression_iterations=5, seed=0)
+    return base.replace(**changes)
+
+
+def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks: int | None) -> list[dict]:
+    """Train one iteration at a time until the configured iterations or the budget is spent."""
+    from induct.wake_sleep import DOMAINS, Domain, resume, train
+
+    domain = DOMAINS["lists"]
+    if quick_tasks:
+        train_tasks, test_tasks = domain.load_tasks()
+        # Every k-th task of each split: a fixed subset, not chosen by results.
+        step_train = max(1, len(train_tasks) // quick_tasks)
+        step_test = max(1, len(test_tasks) // quick_tasks)
+        domain = Domain("lists-quick", domain.grammar,
+                        tuple(train_tasks[::step_train] + test_tasks[::step_test]), "train", domain.test_splits)
+    from induct.wake_sleep import load_state
+
+    state = load_state(run_dir, domain) if (run_dir / "config.toml").exists() else None
+    spent = sum(m.get("seconds", 0) for m in (state.metrics if state else []))
+    iteration = state.iteration if state else 0
+    result = None
+    while iteration < config.iterations and spent < budget_seconds:
+        target = iteration + 1
+        if iteration == 0 and not (run_dir / "config.toml").exists():
+            result = train(config.replace(iterations=1), run_dir, domain=domain, overwrite=True)
+        else:
+            result = resume(run_dir, domain=domain, iterations=target)
+        iteration = result.state.iteration
+        spent = sum(m.get("seconds", 0) for m in result.metrics)
+        print(f"{name}: iteration {iteration} done, {spent / 60:.1f} of {budget_seconds / 60:.0f} min used",
+              file=sys.stderr)
+    if result is None and state is not None:
+        return state.metrics
+    return result.metrics if result else []
+
+
+def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | None) -> dict:
+    """Search the test tasks with the final library and recognition model at ``timeout`` s each."""
+    from induct.grammar import Grammar
+    from induct.search import SearchConfig, solve_tasks
+    from induct.wake_sleep import DOMAINS
+    from induct.wake_sleep import load_state
+
+    domain = DOMAINS["lists"]
+    state = load_state(run_dir, domain)
+    _, test_tasks = domain.load_tasks()
+    if quick_tasks:
+        test_tasks = test_tasks[:: max(1, len(test_tasks) // quick_tasks)]
+    if state.model is not None:
+        from induct.recognition.prior import task_grammars
+
+        grammar = task_grammars(state.model, test_tasks)
+    else:
+        grammar = Grammar.from_library(state.library)
+    started = time.monotonic()
+
+    def progress(p) -> None:
+        sys.stderr.write(f"\rfinal test: {p.done}/{p.total}, solved {p.solved}, {p.elapsed:.0f} s ")
+        sys.stderr.flush()
+
+    frontiers = solve_tasks(test_tasks, grammar, "enumerate", SearchConfig(timeout=timeout), workers, progress)
+    sys.stderr.write("\n")
+    times = sorted(f.stats.time_to_first_solution for f in frontiers.values()
+                   if f.solved and f.stats.time_to_first_solution is not None)
+    return {"solved": sum(f.solved for f in frontiers.values()), "total": len(test_tasks),
+            "timeout": timeout, "median_time_to_solve": times[len(times) // 2] if times else None,
+            "seconds": time.monotonic() - started,
+            "solved_tasks": sorted(n for n, f in frontiers.items() if f.solved)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes (a few minutes), ablations included")
+    parser.add_argument("--ablations", action="store_true", help="also run the ablations (at quick sizes)")
+    parser.add_argument("--train-minutes", type=float, default=None, help="training budget (default 90; quick 4)")
+    parser.add_argument("--test-timeout", type=float, default=None, help="final test seconds per task (default 30; quick 5)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--runs", default=str(ROOT / "benchmarks" / "runs"), help="where run directories go")
+    args = parser.parse_args()
+    quick = args.quick
+    minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
+    test_timeout = args.test_timeout if args.test_timeout is not None else (5 if quick else 30)
+    quick_tasks = 24 if quick else None
+    suffix = "_quick" if quick else ""
+    variants = [("full", {})]
+    if quick or args.ablations:
+        variants += [("no-recognition", {"recognition": False}), ("no-compression", {"compression": False})]
+    result = {"benchmark": "list_wake_sleep", **metadata(),
+              "settings": {"quick": quick, "train_minutes": minutes, "final_test_timeout": test_timeout,
+                           "workers": args.workers, "tasks": "DreamCoder list train split; test = test + dropped_easy_test"},
+              "variants": {}}
+    for name, changes in variants:
+        small = quick or name != "full"
+        config = _config(small, workers=args.workers, **changes)
+        run_dir = Path(args.runs) / (f"list_wake_sleep{suffix}_{name}" if name == "full" or quick
+                                     else f"list_wake_sleep_ablation_{name}")
+        budget = (minutes if name == "full" else min(minutes, 4)) * 60
+        metrics = _learn(name, config, run_dir, budget, 24 if small else None)
+        final = _final_test(run_dir, test_timeout if name == "full" else 5, args.workers, 24 if small else None)
+        result["variants"][name] = {
+            "config": config.to_dict(), "run_dir": str(run_dir),
+            "per_iteration": [{"iteration": m["iteration"], "train_solved_total": m["train_solved_total"],
+                               "test_solved": m.get("test_solved"), "test_total": m.get("test_total"),
+                               "library_size": m["library_size"], "new_inventions": m["new_inventions"],
+                               "seconds": round(m.get("seconds", 0), 1)} for m in metrics],
+            "final_test": final,
+        }
+        path = write_result(f"list_wake_sleep{suffix}", result)
+    print(f"\n{'variant':<16} {'iters':>5} {'train solved':>12} {'test/iter':>20} {'final test':>12} {'median s':>9}")
+    for name, v in result["variants"].items():
+        per = v["per_iteration"]
+        curve = ",".join(str(r["test_solved"]) for r in per if r["test_solved"] is not None)
+        f = v["final_test"]
+        med = f"{f['median_time_to_solve']:.2f}" if f["median_time_to_solve"] is not None else "-"
+        print(f"{name:<16} {len(per):>5} {per[-1]['train_solved_total'] if per else 0:>12} {curve:>20} "
+              f"{f['solved']:>5}/{f['total']:<6} {med:>9}")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
