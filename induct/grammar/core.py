@@ -160,7 +160,58 @@ def _candidates(g: Grammar, request: Type, s: Substitution, environment: tuple[T
                 args = tuple(_shift_type(a, base) for a in args)
             out.append(Candidate(logp, prog, i, args, Substitution(s._map, base + n_fresh)))
         return out
-    return _fresh_candidates(g, request, s, env)
+    return _polymorphic_candidates(g, request, s, env)
+
+
+def _polymorphic_candidates(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> list[Candidate]:
+    """Candidates at a request with type variables, cached up to renaming of the variables.
+
+    The candidates are computed once for the canonical form (variables numbered in order of
+    appearance), then translated: canonical variable i is the caller's i-th variable, and the
+    fresh variables of instantiation follow the caller's ``next_variable``.
+    """
+    order: list[int] = []
+    _variables_in_order(request, order)
+    for e in env:
+        _variables_in_order(e, order)
+    n = len(order)
+    canonical = {v: TypeVariable(i) for i, v in enumerate(order)}
+    key = ("poly", _rename_type(request, canonical), tuple(_rename_type(e, canonical) for e in env))
+    cached = g._cache.get(key)  # type: ignore[attr-defined]
+    if cached is None:
+        cached = [(c.log_probability, c.program, c.production, c.argument_types,
+                   tuple(c.substitution._map.items()), c.substitution.next_variable)
+                  for c in _fresh_candidates(g, key[1], Substitution().reserve(n), key[2])]
+        g._cache[key] = cached  # type: ignore[attr-defined]
+    base = s.next_variable
+    back: dict[int, Type] = {i: TypeVariable(v) for i, v in enumerate(order)}
+    out = []
+    for logp, prog, i, args, bindings, next_variable in cached:
+        for j in range(n, next_variable):
+            back[j] = TypeVariable(base + j - n)
+        m = dict(s._map)
+        for var, t in bindings:
+            m[back[var].index] = _rename_type(t, back)  # type: ignore[union-attr]
+        out.append(Candidate(logp, prog, i, tuple(_rename_type(a, back) for a in args),
+                             Substitution(m, base + next_variable - n)))
+    return out
+
+
+def _variables_in_order(t: Type, order: list[int]) -> None:
+    if isinstance(t, TypeVariable):
+        if t.index not in order:
+            order.append(t.index)
+    else:
+        for a in t.args:
+            _variables_in_order(a, order)
+
+
+def _rename_type(t: Type, mapping: dict[int, Type]) -> Type:
+    if isinstance(t, TypeVariable):
+        return mapping.get(t.index, t)
+    if not t.args:
+        return t
+    return TypeConstructor(t.name, tuple(_rename_type(a, mapping) for a in t.args))
 
 
 def _ground_candidates(g: Grammar, request: Type, env: tuple[Type, ...]) -> list[tuple]:

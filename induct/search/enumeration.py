@@ -51,7 +51,7 @@ def enumerate_programs(grammar: Any, request: Type, *, max_programs: int | None 
     produced = 0
     lo = -1.0
     while lo < max_cost:
-        hi = band_width if lo < 0 else lo + band_width
+        hi = min(band_width if lo < 0 else lo + band_width, max_cost)
         band = table.band(lo, hi)
         if exact_order:
             items = sorted(band, key=_cost)

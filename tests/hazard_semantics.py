@@ -1,0 +1,24 @@
+"""Semantics for the search-driver tests: primitives that hang or kill their process."""
+
+import os
+import time
+
+from induct.programs.limits import MAX_INT
+
+
+def _hang(n):
+    time.sleep(60)  # ignores every evaluation limit on purpose
+    return n
+
+
+def _crash(n):
+    os._exit(3)
+
+
+def _inc(n):
+    if n >= MAX_INT:
+        raise OverflowError
+    return n + 1
+
+
+PRIMITIVES = {"hang": _hang, "crash": _crash, "inc": _inc, "double": lambda n: 2 * n, "zero": 0}

@@ -1,0 +1,117 @@
+"""Search strategies and the parallel driver: solving, timeouts, workers that die."""
+
+import math
+import time
+
+import pytest
+
+from induct.dsl import parse_library
+from induct.grammar import ContextualGrammar, Grammar
+from induct.search import STRATEGIES, SearchConfig, get_strategy, solve_task, solve_tasks
+from induct.search import parallel
+from induct.search.enumeration import EnumerationRun
+from induct.tasks import Example, Task, load_tasks
+from induct.types import parse_type
+from induct.errors import InductError
+
+get_strategy("enumerate")  # loads the built-in strategies into the registry
+EXHAUSTIVE = ["enumerate", "bottom_up"]
+EASY = ["drop-k with k=1", "range", "prepend-k with k=1", "bool-identify-is-prime"]
+
+HAZARDS = """semantics hazard_semantics
+type int
+inc : int -> int
+double : int -> int
+zero : int
+"""
+
+
+def _int_task(name, f, inputs=(1, 2, 3, 5)):
+    return Task(name, parse_type("int -> int"), tuple(Example((x,), f(x)) for x in inputs))
+
+
+@pytest.fixture(scope="module")
+def easy_tasks():
+    tasks = {t.name: t for t in load_tasks("lists")}
+    return [tasks[n] for n in EASY if n in tasks]
+
+
+@pytest.mark.parametrize("strategy", EXHAUSTIVE)
+def test_exhaustive_strategies_solve_easy_list_tasks(lists_library, easy_tasks, strategy):
+    assert len(easy_tasks) >= 3
+    g = Grammar.uniform(lists_library)
+    for task in easy_tasks:
+        f = solve_task(task, g, strategy, SearchConfig(timeout=20, max_frontier=2))
+        assert f.solved, task.name
+        best = f.best
+        assert best.log_likelihood == 0.0
+        assert math.isclose(best.log_prior, g.log_prior(best.program, task.request_type), rel_tol=1e-9)
+        for e in task.examples:
+            assert lists_library.run(best.program, e.inputs) == e.output
+        assert f.stats.programs_before_first_solution is not None
+        assert f.stats.time_to_first_solution is not None
+
+
+@pytest.mark.parametrize("strategy", sorted(STRATEGIES))
+def test_every_strategy_returns_a_well_formed_frontier_in_time(lists_library, strategy):
+    task = _int_task("plus-two", lambda x: x + 2)
+    lib = parse_library(HAZARDS)
+    g = Grammar.uniform(lib)
+    start = time.monotonic()
+    f = solve_task(task, g, strategy, SearchConfig(timeout=2, max_frontier=3))
+    assert time.monotonic() - start < 6
+    assert f.task_name == "plus-two" and f.stats.strategy == strategy
+    assert len(f.entries) <= 3
+    weights = f.posterior_weights()
+    if f.solved:
+        assert math.isclose(sum(weights), 1.0)
+        assert str(f.best.program) == "(lambda (inc (inc $0)))"
+
+
+def test_enumeration_with_a_contextual_grammar_and_program_limit():
+    lib = parse_library(HAZARDS)
+    g = ContextualGrammar.from_grammar(Grammar.uniform(lib))
+    task = _int_task("never", lambda x: -x)  # unsolvable: nothing negates
+    f = EnumerationRun(task, g, SearchConfig(timeout=30, max_programs=500), time.monotonic() + 30, "enumerate").run()
+    assert not f.solved
+    assert 500 <= f.stats.programs_tried < 500 + 1100
+
+
+def test_in_process_and_parallel_results_agree(lists_library, easy_tasks):
+    g = Grammar.uniform(lists_library)
+    config = SearchConfig(timeout=20, max_frontier=1)
+    seen = []
+    serial = solve_tasks(easy_tasks[:2], g, "enumerate", config, workers=0)
+    parallel_results = solve_tasks(easy_tasks[:2], g, "enumerate", config, workers=2, progress=seen.append)
+    assert [p.done for p in seen] == [1, 2]
+    for name in serial:
+        assert serial[name].best.program == parallel_results[name].best.program
+        assert math.isclose(serial[name].best.log_prior, parallel_results[name].best.log_prior)
+
+
+def test_a_worker_that_dies_or_hangs_costs_only_its_task(monkeypatch):
+    monkeypatch.setattr(parallel, "GRACE_SECONDS", 1.0)
+    safe = Grammar.uniform(parse_library(HAZARDS))
+    crashing = Grammar.uniform(parse_library(HAZARDS + "crash : int -> int\n"))
+    hanging = Grammar.uniform(parse_library(HAZARDS + "hang : int -> int\n"))
+    tasks = [_int_task("crash", lambda x: x + 7), _int_task("plus-one", lambda x: x + 1),
+             _int_task("hang", lambda x: x + 7), _int_task("double", lambda x: 2 * x)]
+    grammars = {"crash": crashing, "plus-one": safe, "hang": hanging, "double": safe}
+    start = time.monotonic()
+    results = solve_tasks(tasks, grammars, "enumerate", SearchConfig(timeout=2), workers=1)
+    assert time.monotonic() - start < 30
+    assert not results["crash"].solved and "died" in results["crash"].stats.error
+    assert not results["hang"].solved and results["hang"].stats.timed_out
+    assert "killed" in results["hang"].stats.error
+    assert str(results["plus-one"].best.program) == "(lambda (inc $0))"
+    assert str(results["double"].best.program) == "(lambda (double $0))"
+
+
+def test_bad_input_is_refused_with_the_options():
+    with pytest.raises(InductError, match="enumerate"):
+        get_strategy("nope")
+    with pytest.raises(InductError, match="timeout"):
+        SearchConfig(timeout=0)
+    with pytest.raises(InductError, match="distinct"):
+        t = _int_task("same", lambda x: x)
+        solve_tasks([t, t], Grammar.uniform(parse_library(HAZARDS)), workers=0)
