@@ -415,6 +415,8 @@ class Table:
             if lo < rule.cost <= hi:
                 found.append((rule.cost, self.output(s, r, ()), (), rule))
             return hi
+        if rule.arity <= 2:
+            return self._collect_small(s, r, rule, lo, hi, found)
         complete = hi
         interrupt = self.interrupt
         for cost, kids, path, missing in self.combinations(s, r, lo, hi, rule.arity):
@@ -426,6 +428,62 @@ class Table:
                 complete = min(complete, hi - missing)
                 continue
             found.append((cost, self.output(s, r, path), kids, rule))
+        return complete
+
+    def _collect_small(self, s: State, r: int, rule: Rule, lo: float, hi: float, found: list) -> float:
+        """:meth:`_collect_rule` for one or two arguments, without generators (the common case)."""
+        if self.interrupt is not None:
+            self.interrupt()
+        complete = hi
+        base = rule.cost
+        first, _, _ = self.transition(s, r, ())
+        if rule.arity == 1:
+            need = hi - base
+            if need < 0:
+                return hi
+            got = self.ensure(first, need)
+            if got < need:
+                complete = hi - (need - got)
+            for key, (costs, entries) in first.groups.items():
+                a = bisect_right(costs, lo - base - EPS)
+                b = bisect_right(costs, need + EPS)
+                if a >= b:
+                    continue
+                out = self.output(s, r, (key,))
+                for i in range(a, b):
+                    total = base + costs[i]
+                    if lo < total <= hi:
+                        found.append((total, out, (entries[i],), rule))
+            return complete
+        need = hi - base - self.lower_rest(s, r, 0)
+        if need < 0:
+            return hi
+        got = self.ensure(first, need)
+        if got < need:
+            complete = hi - (need - got)
+        for key, (costs, entries) in first.groups.items():
+            b = bisect_right(costs, need + EPS)
+            if not b:
+                continue
+            path = (key,)
+            second, _, _ = self.transition(s, r, path)
+            for i in range(b):
+                partial = base + costs[i]
+                need2 = hi - partial
+                got = self.ensure(second, need2)
+                if got < need2:
+                    complete = min(complete, hi - (need2 - got))
+                e = entries[i]
+                for key2, (costs2, entries2) in second.groups.items():
+                    a2 = bisect_right(costs2, lo - partial - EPS)
+                    b2 = bisect_right(costs2, need2 + EPS)
+                    if a2 >= b2:
+                        continue
+                    out = self.output(s, r, (key, key2))
+                    for j in range(a2, b2):
+                        total = partial + costs2[j]
+                        if lo < total <= hi:
+                            found.append((total, out, (e, entries2[j]), rule))
         return complete
 
     def combinations(self, s: State, r: int, lo: float, hi: float, upto: int
