@@ -41,6 +41,8 @@ class SearchConfig:
             found (enumeration finds them in order of prior, so they are the best ones).
         max_cost: largest description length (nats, −log prior) enumerated.
         band_width: width in nats of the cost bands enumeration proceeds in.
+        max_stored: bound on the subprograms enumeration keeps (its memory: roughly 0.7 kB
+            each); the search stops there, as at a timeout.
         steps: evaluation step budget per example.
         example_seconds: evaluation time limit per example.
         seed: seed of stochastic strategies (mixed with the task name).
@@ -55,6 +57,7 @@ class SearchConfig:
     stop_when_full: bool = True
     max_cost: float = 60.0
     band_width: float = 1.5
+    max_stored: int = 4_000_000
     steps: int = 100_000
     example_seconds: float = 0.1
     seed: int = 0
@@ -69,6 +72,8 @@ class SearchConfig:
             raise InductError(f"max_programs must be at least 1 (or None), got {self.max_programs}")
         if not self.band_width > 0:
             raise InductError(f"band_width must be positive, got {self.band_width}")
+        if self.max_stored < 1:
+            raise InductError(f"max_stored must be at least 1, got {self.max_stored}")
         if not self.max_cost > 0:
             raise InductError(f"max_cost must be positive, got {self.max_cost}")
         if self.steps < 1 or not self.example_seconds > 0:

@@ -45,7 +45,6 @@ class HeadInfo:
 def head_info(head: Any, library: Any) -> HeadInfo:
     """The run-time view of a rule's head (a Primitive, Invented or Index node; None for λ)."""
     from induct.programs import Index, Invented, Primitive
-    from induct.programs.evaluation import curry
 
     if head is None:
         return HeadInfo("lambda")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import time
 from bisect import bisect_right
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from induct.programs import FAILED, Program
 from induct.programs.evaluation import compile_program
@@ -90,10 +90,14 @@ class EnumerationRun:
         self.tried = 0
         self.max_programs = config.max_programs if config.max_programs is not None else math.inf
         self.done = False
+        self.memory_full = False
         self.table.interrupt = self._deadline_check
 
     def _deadline_check(self) -> None:
         if time.monotonic() > self.deadline:
+            raise SearchTimeout
+        if self.table.stored > self.config.max_stored:
+            self.memory_full = True
             raise SearchTimeout
 
     # --- the loop ----------------------------------------------------------------------
@@ -107,14 +111,15 @@ class EnumerationRun:
                 self._band(lo, min(hi, self.config.max_cost))
                 lo = hi
         except SearchTimeout:
-            timed_out = True
+            timed_out = not self.memory_full
+            if self.memory_full:
+                error = f"stopped at the memory bound ({self.config.max_stored:,} stored subprograms)"
         except RecursionError:
             error = "recursion limit reached while building programs"
         return self.builder.frontier(self.tried, timed_out, error)
 
     def _tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise SearchTimeout
+        self._deadline_check()
         if self.tried >= self.max_programs:
             self.done = True
 

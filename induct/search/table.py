@@ -160,6 +160,8 @@ class Table:
         self.states: dict[tuple, State] = {}
         self._infos: dict[Any, Any] = {}
         self._lower_cache: dict[tuple, float] = {}
+        self.stored = 0
+        """Entries stored over all states (what the table's memory grows with)."""
         self.interrupt: Callable[[], None] | None = None
         """Called now and then while tables grow; a search raises from it at its deadline."""
         self._ticks = 0
@@ -396,6 +398,7 @@ class Table:
                 g = groups[key] = ([], [])
             g[0].append(cost)
             g[1].append(e)
+            self.stored += 1
         s.bound = complete
 
     def make_entry(self, s: State, rule: Rule, kids: tuple, cost: float) -> Entry:
