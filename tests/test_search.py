@@ -115,3 +115,12 @@ def test_bad_input_is_refused_with_the_options():
     with pytest.raises(InductError, match="distinct"):
         t = _int_task("same", lambda x: x)
         solve_tasks([t, t], Grammar.uniform(parse_library(HAZARDS)), workers=0)
+
+
+def test_enumeration_runs_inventions(lists_library):
+    lib = lists_library.with_inventions([("add3", lists_library.parse("(lambda (+ $0 (+ 1 (+ 1 1))))"))])
+    task = Task("add-three", parse_type("list(int) -> list(int)"),
+                tuple(Example((xs,), [x + 3 for x in xs]) for xs in ([1, 2], [5], [0, 9, 4])))
+    f = solve_task(task, Grammar.uniform(lib), "enumerate", SearchConfig(timeout=20, max_frontier=1))
+    assert f.solved
+    assert f.best.program == lib.parse("(lambda (map (lambda (add3 $0)) $0))")
