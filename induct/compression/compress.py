@@ -155,7 +155,8 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
     for step in range(config.iterations):
         corpus = Corpus(programs, weights, config.costs)
         accept = _type_filter(corpus, lib) if lib is not None else None
-        patterns = find_abstractions(corpus, config.max_arity, config.candidates, config.min_uses, accept)
+        patterns = find_abstractions(corpus, config.max_arity, config.candidates, config.min_uses, accept,
+                                     config.max_expansions)
         chosen = None
         for pattern in patterns:
             name = _invention_name(pattern, corpus, taken, config.name_prefix)

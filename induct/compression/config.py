@@ -53,6 +53,8 @@ class CompressionConfig:
         costs: the cost model used to rank abstractions and count compression.
         name_prefix: inventions are named from their body's head symbols; this prefix is
             used when the body has no usable symbol name.
+        max_expansions: per step, the search stops after visiting this many match states
+            (partial abstraction × location) and takes the best found so far (None: run until the bound proves optimality).
     """
 
     iterations: int = 10
@@ -66,6 +68,7 @@ class CompressionConfig:
     min_uses: int = 2
     costs: CostModel = STITCH_COSTS
     name_prefix: str = "f"
+    max_expansions: int | None = 1_000_000
 
     def __post_init__(self) -> None:
         if not isinstance(self.iterations, int) or self.iterations < 0:
@@ -85,5 +88,7 @@ class CompressionConfig:
             raise InductError(f"CompressionConfig.candidates must be an int ≥ 1, got {self.candidates!r}")
         if not isinstance(self.min_uses, int) or self.min_uses < 1:
             raise InductError(f"CompressionConfig.min_uses must be an int ≥ 1, got {self.min_uses!r}")
+        if self.max_expansions is not None and (not isinstance(self.max_expansions, int) or self.max_expansions < 1):
+            raise InductError(f"CompressionConfig.max_expansions must be None or an int ≥ 1, got {self.max_expansions!r}")
         if not self.name_prefix.isidentifier():
             raise InductError(f"CompressionConfig.name_prefix must be an identifier, got {self.name_prefix!r}")

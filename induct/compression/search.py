@@ -31,6 +31,7 @@ from induct.programs.nodes import Abstraction, Application, Index, Program
 __all__ = ["Pattern", "ARG", "HOLE", "find_abstractions", "pattern_body", "match_pattern"]
 
 ARG, HOLE = 4, 5
+_QUEUE_LIMIT = 20_000
 _APP_T, _LAM_T, _HOLE_T = (APP, 0), (LAM, 0), (HOLE, 0)
 
 
@@ -116,17 +117,20 @@ State = tuple[int, tuple[int, ...], tuple[int, ...], int]
 
 class _Search:
     def __init__(self, corpus: Corpus, max_arity: int, keep: int, min_uses: int,
-                 accept: Callable[[Pattern], bool] | None) -> None:
+                 accept: Callable[[Pattern], bool] | None, budget: int = 10**12) -> None:
         self.c = corpus
         self.max_arity = max_arity
         self.keep = keep
         self.min_uses = min_uses
         self.accept = accept
         self.best: list[Pattern] = []
-        self.heap: list = []
+        self.stack: list = []
         self.counter = 0
+        self.truncated = False
+        self.children: list = []
         self.parents: list[list[int]] | None = None
         self.expanded = 0
+        self.budget = budget
 
     @property
     def threshold(self) -> float:
@@ -143,11 +147,23 @@ class _Search:
         ub = sum(w[s[0]] * (cost[s[0]] - fixed - s[3]) for s in states) - body_cost
         if ub <= self.threshold:
             return
+        # Every use saves the same amount S (the body minus the invention's own cost) and the
+        # body costs at least S, so with the uses sorted by their most possible saving,
+        # utility ≤ max_k (W_k − 1)·s_k.  This ignores the extra saving of an argument used
+        # twice in the body, so it is a heuristic bound where arguments are reused.
+        if len(states) > 1:
+            ranked = sorted(((cost[s[0]] - fixed - s[3], w[s[0]]) for s in states), reverse=True)
+            total, ub2 = 0.0, 0.0
+            for saving, weight in ranked:
+                total += weight
+                ub2 = max(ub2, (total - 1.0) * saving)
+            ub = min(ub, ub2)
+            if ub <= self.threshold:
+                return
         if not depths:
             self._finish(tokens, arity, body_cost, states, ub)
             return
-        self.counter += 1
-        heapq.heappush(self.heap, (-ub, self.counter, tokens, depths, arity, body_cost, states))
+        self.children.append((ub, tokens, depths, arity, body_cost, states))
 
     def _finish(self, tokens, arity, body_cost, states: list[State], estimate: float) -> None:
         # `estimate` is exact unless uses overlap; the dynamic program settles that.
@@ -197,20 +213,48 @@ class _Search:
         body_cost = _body_cost(tokens, c)
         return sum(w * saving.get(r, 0.0) for r, w in zip(c.roots, c.root_weights)) - body_cost
 
+    def _seed(self) -> None:
+        """Start the threshold at the best closed repeated subtree (an arity-0 abstraction).
+
+        Depth-first search could otherwise spend long in a region of huge, rarely repeated
+        fragments before finishing any abstraction to prune against.
+        """
+        c = self.c
+        leaf = c.costs.leaf
+        ranked = sorted((c.weight[i] * (c.cost[i] - leaf) - c.cost[i], i) for i in range(c.n_original)
+                        if c.occurrences[i] >= self.min_uses and c.free[i] == 0 and c.kind[i] >= LAM)
+        for _, i in ranked[::-1][:self.keep * 4]:
+            tokens = tuple(_closed_tokens(c, i))
+            self._finish(tokens, 0, _body_cost(tokens, c), [(i, (), (), 0)], 0.0)
+
     # --- expansion ----------------------------------------------------------------------
     def run(self) -> list[Pattern]:
         c = self.c
         states = [(i, (i,), (), 0) for i in range(c.n_original) if c.occurrences[i] > 0]
+        self._seed()
         self._expand((_HOLE_T,), (0,), 0, 0, states)
-        while self.heap:
-            neg_ub, _, tokens, depths, arity, body_cost, states = heapq.heappop(self.heap)
-            if -neg_ub <= self.threshold:
-                break
+        # Best first by upper bound (the threshold was seeded, so weak partials never queue).
+        while self.stack and self.expanded < self.budget:
+            _, _, ub, tokens, depths, arity, body_cost, states = heapq.heappop(self.stack)
+            if ub <= self.threshold:
+                continue
             self._expand(tokens, depths, arity, body_cost, states)
         return self.best
 
     def _expand(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
-        self.expanded += 1
+        self.expanded += len(states)
+        self.children = []
+        self._children(tokens, depths, arity, body_cost, states)
+        for child in self.children:
+            self.counter += 1
+            heapq.heappush(self.stack, (-child[0], self.counter) + child)
+        if len(self.stack) > _QUEUE_LIMIT:
+            # Bound memory: keep the most promising half of the queue (the result may then
+            # be short of optimal, like the expansion budget).
+            self.stack = heapq.nsmallest(_QUEUE_LIMIT // 2, self.stack)
+            self.truncated = True
+
+    def _children(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
         c = self.c
         kind, a, b, free = c.kind, c.a, c.b, c.free
         d = depths[0]
@@ -280,6 +324,16 @@ class _Search:
             self._push(head + ((ARG, arity),) + tail, rest_depths, arity + 1, body_cost + costs.leaf, group)
 
 
+def _closed_tokens(corpus: Corpus, i: int):
+    k = corpus.kind[i]
+    yield (k, 0 if k in (APP, LAM) else corpus.a[i])
+    if k == APP:
+        yield from _closed_tokens(corpus, corpus.a[i])
+        yield from _closed_tokens(corpus, corpus.b[i])
+    elif k == LAM:
+        yield from _closed_tokens(corpus, corpus.a[i])
+
+
 def _body_cost(tokens, corpus: Corpus) -> int:
     c = corpus.costs
     total = 0
@@ -289,7 +343,8 @@ def _body_cost(tokens, corpus: Corpus) -> int:
 
 
 def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_uses: int = 2,
-                      accept: Callable[[Pattern], bool] | None = None) -> list[Pattern]:
+                      accept: Callable[[Pattern], bool] | None = None,
+                      max_expansions: int | None = None) -> list[Pattern]:
     """The ``keep`` abstractions of highest utility (best first) with positive utility.
 
     Args:
@@ -298,5 +353,8 @@ def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_use
         keep: how many of the best to return.
         min_uses: fewest occurrences an abstraction must match.
         accept: optional filter (e.g. a type check); rejected patterns are never kept.
+        max_expansions: stop after visiting this many match states (partial abstraction ×
+            location) and return the best found so far (None: search until the bound proves the result optimal).
     """
-    return _Search(corpus, max_arity, keep, min_uses, accept).run()
+    budget = 10**12 if max_expansions is None else max_expansions
+    return _Search(corpus, max_arity, keep, min_uses, accept, budget).run()
