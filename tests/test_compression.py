@@ -1,0 +1,130 @@
+"""Abstraction sleep: correctness of rewriting, typing, the objective and recovery of fragments."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, shared_data
+from induct.compression import CompressionConfig, compress_frontiers, compress_programs
+from induct.errors import InductError
+from induct.programs import FAILED, Invented, beta_normal_form, parse_program, subterms
+from induct.tasks import load_tasks
+from induct.types import arguments_of
+
+
+def _corpus(name: str, dc: bool = False) -> list[str]:
+    suffix = ".dc_syntax.json" if dc else ".json"
+    return json.loads(shared_data("stitch", "dreamcoder", name + suffix).read_text())
+
+
+@pytest.mark.parametrize("name", ["list_it11", "towers_it9", "logo_it8", "physics_it0"])
+def test_rewritten_programs_beta_reduce_to_originals(name):
+    programs = [parse_program(t) for t in _corpus(name)]
+    result = compress_programs(programs, CompressionConfig(iterations=5, stop="utility"))
+    assert result.inventions
+    assert result.compression_ratio > 1.05
+    for before, after in zip(programs, result.programs):
+        assert beta_normal_form(after) == beta_normal_form(before)
+
+
+def test_objective_never_decreases():
+    programs = [parse_program(t) for t in _corpus("towers_it1")]
+    result = compress_programs(programs, CompressionConfig(iterations=6))
+    assert len(result.objectives) == len(result.inventions) + 1 >= 2
+    assert all(b > a for a, b in zip(result.objectives, result.objectives[1:]))
+    assert all(inv.gain > 0 for inv in result.inventions)
+
+
+def test_repeated_fragment_is_recovered():
+    fragment = "(lambda (map (lambda (+ (* $0 {x}) 1)) $0))"
+    corpus = [parse_program(f"({h} {fragment.format(x=x)} {y})") for h, x, y in
+              [("h1", "a", "p"), ("h2", "b", "q"), ("h3", "c", "r"), ("h4", "d", "s"), ("h5", "e", "t"),
+               ("h6", "g", "u")]]
+    result = compress_programs(corpus, CompressionConfig(iterations=1, max_arity=1))
+    assert len(result.inventions) == 1
+    inv = result.inventions[0]
+    assert inv.arity == 1
+    assert inv.body == parse_program("(lambda (lambda (map (lambda (+ (* $0 $2) 1)) $0)))")
+    assert inv.uses == len(corpus)
+
+
+def test_free_variables_enter_only_through_arguments():
+    # $1 is free in the repeated fragment; it must become an argument, never part of the body.
+    corpus = [parse_program(f"(lambda (lambda (f (g $1 {x}) (h $0))))") for x in "abcde"]
+    result = compress_programs(corpus, CompressionConfig(iterations=2, stop="utility"))
+    for inv in result.inventions:
+        from induct.programs import free_variables
+        assert free_variables(inv.body) == frozenset()
+    for before, after in zip(corpus, result.programs):
+        assert beta_normal_form(after) == beta_normal_form(before)
+
+
+def test_typed_inventions_type_check_and_evaluate_identically(lists_library):
+    library = lists_library
+    texts = _corpus("list_it11", dc=True)
+    programs = [library.parse(t) for t in texts]
+    result = compress_programs(programs, CompressionConfig(iterations=3, stop="utility"), library)
+    assert result.inventions and result.library is not None
+    for inv in result.inventions:
+        assert library.infer(inv.body) == inv.type
+        assert inv.name in result.library
+    grown = result.library
+    reparsed = grown.parse(grown.to_text().split("invention ")[1].split(" = ")[1].split(" : ")[0])
+    assert reparsed == result.inventions[0].body
+    tasks = [t for t in load_tasks(ROOT / "induct" / "data" / "lists_tasks.json")]
+    by_type: dict[str, list] = {}
+    for t in tasks:
+        by_type.setdefault(str(arguments_of(t.request_type)), []).append(t)
+    compared = 0
+    for before, after in zip(programs, result.programs):
+        if before == after:
+            continue
+        t_before = grown.infer(before)
+        assert grown.infer(after) == t_before
+        for task in tasks:
+            try:
+                grown.check(before, task.request_type)
+            except InductError:
+                continue
+            for ex in task.examples[:3]:
+                assert library.run(before, ex.inputs) == grown.run(after, ex.inputs)
+                compared += 1
+            break
+    assert compared > 0
+
+
+def test_compress_frontiers_keeps_top_k_and_grows_library(lists_library):
+    texts = _corpus("list_it18", dc=True)
+    owners = json.loads(shared_data("stitch", "dreamcoder", "list_it18.tasks.json").read_text())
+    frontiers: dict[str, list] = {}
+    for text, owner in zip(texts, owners):
+        frontiers.setdefault(owner, []).append((lists_library.parse(text), 1.0))
+    library, rewritten, table = compress_frontiers(frontiers, lists_library,
+                                                   CompressionConfig(iterations=2, top_k=2, stop="utility"))
+    assert set(rewritten) == set(frontiers)
+    assert all(len(v) <= 2 for v in rewritten.values())
+    assert len(library) == len(lists_library) + len(table)
+    for task, entries in rewritten.items():
+        for (after, w), (before, _) in zip(entries, sorted(frontiers[task], key=lambda e: -e[1])):
+            assert beta_normal_form(after) == beta_normal_form(before)
+            assert 0 < w <= 1
+
+
+def test_config_is_validated():
+    with pytest.raises(InductError, match="max_arity"):
+        CompressionConfig(max_arity=-1)
+    with pytest.raises(InductError, match="stop"):
+        CompressionConfig(stop="never")
+
+
+def test_cli_prints_table_and_ratio(tmp_path, capsys):
+    from induct.cli import main
+
+    corpus = tmp_path / "corpus.json"
+    corpus.write_text(json.dumps(_corpus("text_it5")))
+    assert main(["compress", str(corpus), "--iterations", "2", "--stop", "utility"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0].startswith("name")
+    assert out[-1].startswith("compression ratio ") and float(out[-1].split()[-1]) > 1.0
