@@ -115,10 +115,17 @@ def _setup_logging(run_dir: Path) -> logging.Handler:
 
 
 def _domain_record(domain: Domain) -> dict:
-    tasks = domain.tasks if isinstance(domain.tasks, str) else None
-    return {"name": domain.name, "grammar": str(domain.grammar), "tasks": tasks,
+    tasks = _absolute(domain.tasks) if isinstance(domain.tasks, str) else None
+    return {"name": domain.name, "grammar": _absolute(domain.grammar), "tasks": tasks,
             "train_split": domain.train_split, "test_splits": list(domain.test_splits),
             "featurizer": domain.featurizer}
+
+
+def _absolute(path: str) -> str:
+    """A path that exists is recorded absolute (a run may be inspected from anywhere); a
+    shipped grammar's or task set's name is kept as it is."""
+    p = Path(path)
+    return str(p.resolve()) if p.exists() else str(path)
 
 
 def _save_checkpoint(run_dir: Path, state: RunState, config: TrainConfig) -> None:
@@ -163,8 +170,7 @@ def load_state(run_dir: Path, domain: Domain) -> RunState | None:
     if path is None:
         return None
     ck = read_checkpoint(path)
-    base_library = domain.load_library()
-    library = _library_from_text(ck.text("library.induct"), base_library, path)
+    library = _library_from_text(ck.text("library.induct"), path)
     try:
         prior = ck.json("prior.json")
         library = library.with_log_weights(prior["log_weights"], float(prior["log_variable"]))
@@ -179,7 +185,7 @@ def load_state(run_dir: Path, domain: Domain) -> RunState | None:
     return RunState(ck.iteration, library, frontiers, model, metrics)
 
 
-def _library_from_text(text: str, base: Library, where: Path) -> Library:
+def _library_from_text(text: str, where: Path) -> Library:
     try:
         lib = parse_library(text, str(where / "library.induct"))
     except InductError as e:

@@ -84,6 +84,10 @@ def _plot(metrics: list[dict], n_train: int, path: Path) -> None:
     ax2.set_title("Time per phase")
     ax2.legend()
     ax2.grid(alpha=0.3)
+    from matplotlib.ticker import MaxNLocator
+
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
