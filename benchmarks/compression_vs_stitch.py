@@ -5,8 +5,9 @@ one way for both: total cost before ÷ after under induct.compression.CostModel 
 default costs: 100 per primitive, invention or variable, 1 per λ and per application),
 computed on the rewritten programs each system returns.  induct runs with stop="utility"
 (Stitch's acceptance rule); its DreamCoder-objective mode is the library default.
-CPU time is time.process_time(); memory is the process's max RSS after induct's run (an
-upper bound on its peak) and the max RSS growth during stitch_core's run.
+CPU time is time.process_time().  Each system runs on each corpus in a fresh subprocess, so
+its peak memory is that process's own max RSS (ru_maxrss: the interpreter, the parsed
+corpus and the run, nothing from earlier corpora).
 
 Usage: python benchmarks/compression_vs_stitch.py [--quick] [--out PATH]
 """
@@ -46,20 +47,35 @@ def run_induct(texts, iterations, arity):
     t0 = time.process_time()
     result = compress_programs(programs, CompressionConfig(iterations=iterations, max_arity=arity, stop="utility"))
     cpu = time.process_time() - t0
-    # tracemalloc would slow the run several-fold, so memory is the process's max RSS so far
-    # (an upper bound on this run's peak: it includes the interpreter and earlier corpora).
-    return result, cpu, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return {"rewritten_cost": result.cost_after, "inventions": len(result.inventions), "cpu_s": cpu}
 
 
 def run_stitch(texts, iterations, arity):
     import stitch_core
 
-    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    from induct.compression import Corpus
+    from induct.programs import parse_program
+
     t0 = time.process_time()
     result = stitch_core.compress(texts, iterations=iterations, max_arity=arity)
     cpu = time.process_time() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return result, cpu, max(0, rss - rss0) * 1024
+    after = Corpus([parse_program(t) for t in result.rewritten]).total_cost()
+    return {"rewritten_cost": after, "inventions": len(result.abstractions), "cpu_s": cpu,
+            "reported_ratio": result.json["compression_ratio"]}
+
+
+def worker(system: str, name: str, iterations: int, arity: int) -> None:
+    """Run one system on one corpus and print its figures as one JSON line."""
+    texts = json.loads(corpus_path(name).read_text())
+    row = (run_induct if system == "induct" else run_stitch)(texts, iterations, arity)
+    row["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps(row))
+
+
+def in_subprocess(system: str, name: str, iterations: int, arity: int) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--worker", system, name, "--iterations", str(iterations),
+                          "--arity", str(arity)], capture_output=True, text=True, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main(argv=None) -> int:
@@ -68,30 +84,34 @@ def main(argv=None) -> int:
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--arity", type=int, default=3)
     parser.add_argument("--out", default=None)
+    parser.add_argument("--worker", nargs=2, metavar=("SYSTEM", "CORPUS"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.worker:
+        worker(args.worker[0], args.worker[1], args.iterations, args.arity)
+        return 0
     from induct.compression import Corpus
     from induct.programs import parse_program
 
     names = QUICK if args.quick else DREAMCODER + COGSCI
+    load_before = os.getloadavg()
     rows = []
     for name in names:
         texts = json.loads(corpus_path(name).read_text())
-        # stitch first: its RSS growth is measured from this point.
-        s_result, s_cpu, s_mem = run_stitch(texts, args.iterations, args.arity)
-        i_result, i_cpu, i_mem = run_induct(texts, args.iterations, args.arity)
+        s = in_subprocess("stitch", name, args.iterations, args.arity)
+        i = in_subprocess("induct", name, args.iterations, args.arity)
         before = Corpus([parse_program(t) for t in texts]).total_cost()
-        s_after = Corpus([parse_program(t) for t in s_result.rewritten]).total_cost()
         row = {
             "corpus": name, "programs": len(texts), "cost_before": before,
-            "induct_ratio": before / i_result.cost_after, "stitch_ratio": before / s_after,
-            "stitch_reported_ratio": s_result.json["compression_ratio"],
-            "induct_inventions": len(i_result.inventions), "stitch_inventions": len(s_result.abstractions),
-            "induct_cpu_s": i_cpu, "stitch_cpu_s": s_cpu,
-            "induct_max_rss_mb": i_mem / 2**20, "stitch_peak_rss_growth_mb": s_mem / 2**20,
+            "induct_ratio": before / i["rewritten_cost"], "stitch_ratio": before / s["rewritten_cost"],
+            "stitch_reported_ratio": s["reported_ratio"],
+            "induct_inventions": i["inventions"], "stitch_inventions": s["inventions"],
+            "induct_cpu_s": i["cpu_s"], "stitch_cpu_s": s["cpu_s"],
+            "induct_peak_rss_mb": i["max_rss_mb"], "stitch_peak_rss_mb": s["max_rss_mb"],
         }
         rows.append(row)
         print(f"{name:12s} ratio induct {row['induct_ratio']:.3f} stitch {row['stitch_ratio']:.3f}   "
-              f"cpu induct {i_cpu:7.2f}s stitch {s_cpu:6.2f}s   mem induct {row['induct_max_rss_mb']:.0f} MB",
+              f"cpu induct {i['cpu_s']:7.2f}s stitch {s['cpu_s']:6.2f}s   "
+              f"peak induct {row['induct_peak_rss_mb']:.0f} MB stitch {row['stitch_peak_rss_mb']:.0f} MB",
               flush=True)
     wins = sum(r["induct_ratio"] >= r["stitch_ratio"] - 1e-9 for r in rows)
     geo = math.exp(sum(math.log(r["induct_cpu_s"] / max(r["stitch_cpu_s"], 1e-3)) for r in rows) / len(rows))
@@ -99,11 +119,12 @@ def main(argv=None) -> int:
     summary = {
         "corpora": len(rows), "induct_ratio_ge_stitch": wins,
         "cpu_ratio_geometric_mean": geo,
-        "largest_corpus": largest["corpus"], "largest_corpus_induct_max_rss_mb": largest["induct_max_rss_mb"],
+        "largest_corpus": largest["corpus"], "largest_corpus_induct_peak_rss_mb": largest["induct_peak_rss_mb"],
+        "induct_peak_rss_mb_max": max(r["induct_peak_rss_mb"] for r in rows),
         "targets": {"ratio_ge_stitch_on": "15 of 19", "cpu_geomean_within": 10, "peak_mb_largest": 1024},
     }
     print(f"\ninduct ratio ≥ stitch on {wins}/{len(rows)} corpora; CPU time induct/stitch geometric mean "
-          f"{geo:.1f}x; peak memory on the largest corpus ({largest['corpus']}) {largest['induct_max_rss_mb']:.0f} MB")
+          f"{geo:.1f}x; peak memory on the largest corpus ({largest['corpus']}) {largest['induct_peak_rss_mb']:.0f} MB")
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
     except OSError:
@@ -113,7 +134,7 @@ def main(argv=None) -> int:
         "arity": args.arity, "commit": commit, "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "python": platform.python_version(),
                     "cpu_count": os.cpu_count()},
-        "load": os.getloadavg(), "rows": rows, "summary": summary,
+        "load_before": load_before, "load_after": os.getloadavg(), "rows": rows, "summary": summary,
     }
     out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / (
         "compression_vs_stitch_quick.json" if args.quick else "compression_vs_stitch.json")

@@ -128,3 +128,25 @@ def test_cli_prints_table_and_ratio(tmp_path, capsys):
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0].startswith("name")
     assert out[-1].startswith("compression ratio ") and float(out[-1].split()[-1]) > 1.0
+
+
+@pytest.mark.parametrize("body, trivial", [
+    ("(lambda (lambda (map $1 $0)))", True),
+    ("(lambda (lambda (map (lambda ($2 $0)) $0)))", True),
+    ("(lambda (lambda (f $0 $1)))", True),
+    ("(lambda (map (lambda (+ $0 1)) $0))", False),
+    ("(map (lambda $0))", False),
+])
+def test_renamings_of_a_production_are_recognised(body, trivial):
+    from induct.compression.search import renames_a_production
+
+    assert renames_a_production(parse_program(body)) is trivial
+
+
+def test_eta_expanded_production_is_not_learned():
+    # Every program contains λλ(map $1 $0): it is only `map`, so it must not be invented.
+    corpus = [parse_program(f"(g{k} (lambda (lambda (map $1 $0))) {x})") for k, x in enumerate("abcdef")]
+    result = compress_programs(corpus, CompressionConfig(iterations=3, stop="utility"))
+    from induct.compression.search import renames_a_production
+
+    assert not any(renames_a_production(inv.body) for inv in result.inventions)

@@ -6,7 +6,9 @@ eq. 4 with the AIC-style library prior)::
     J(L) = log P(F | L, θ) − λ·|L| − μ·Σ_{inventions} size(body)
 
 with θ set to its pseudocount-smoothed maximum-likelihood value after each change of the
-library.  ``log P(F | L, θ)`` here is a *unigram* model: each program is a sequence of
+library, and ``size`` DreamCoder's size of an invention body: one per primitive or
+invention and 0.1 per variable (``fragmentSize``; λ and application nodes are free), so an
+argument costs a tenth of a symbol.  ``log P(F | L, θ)`` here is a *unigram* model: each program is a sequence of
 choices, one per leaf, each choosing a production (a primitive or invention) or "a
 variable"; ``P(choice) = θ_choice``, with ``θ_s = (c_s + α) / Σ_t (c_t + α)`` where ``c_s`` is
 the posterior-weighted number of uses of ``s`` and α the pseudocount.  A frontier
@@ -25,9 +27,8 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from induct.programs.nodes import Index, Invented, Primitive, Program, subterms
-from induct.programs.transform import size
 
-__all__ = ["Objective", "production_counts", "objective"]
+__all__ = ["Objective", "production_counts", "objective", "invention_size"]
 
 VARIABLE = "$var"
 
@@ -39,7 +40,7 @@ class Objective:
     value: float
     log_likelihood: float
     library_size: int
-    invention_size: int
+    invention_size: float
 
 
 def _symbol(p: Program) -> str | None:
@@ -50,6 +51,17 @@ def _symbol(p: Program) -> str | None:
     if isinstance(p, Index):
         return VARIABLE
     return None
+
+
+def invention_size(body: Program) -> float:
+    """DreamCoder's size of an invention body: 1 per symbol, 0.1 per variable."""
+    total = 0.0
+    for q in subterms(body):
+        if isinstance(q, (Primitive, Invented)):
+            total += 1.0
+        elif isinstance(q, Index):
+            total += 0.1
+    return total
 
 
 def production_counts(programs: Sequence[Program], weights: Sequence[float]) -> Counter:
@@ -82,6 +94,6 @@ def objective(programs: Sequence[Program], weights: Sequence[float], base_produc
     log_total = math.log(total)
     ll = sum(c * (math.log(c + pseudocounts) - log_total) for c in counts.values())
     library_size = len(vocabulary) - 1
-    invention_size = sum(size(i.body) for i in inventions)
-    value = ll - aic * library_size - structure_penalty * invention_size
-    return Objective(value, ll, library_size, invention_size)
+    body_size = sum(invention_size(i.body) for i in inventions)
+    value = ll - aic * library_size - structure_penalty * body_size
+    return Objective(value, ll, library_size, body_size)

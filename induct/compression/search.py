@@ -3,35 +3,40 @@
 A *partial abstraction* is a pattern in preorder tokens with holes ``??``; it carries the
 list of places in the corpus where it matches (one state per matching node id, holding
 the corpus nodes still under its holes and the values bound to its arguments).  Search
-expands the leftmost hole of the partial with the best upper bound: into an
+is depth-first branch and bound; it expands the leftmost hole of a partial into an
 application, a λ, a symbol or a bound variable (grouping the match states by the node
 under that hole, so no matching is redone), or into an argument ``#j`` (new, or reusing
 an earlier one when the two subtrees agree).  A hole may become an argument only where
 the subtree under it does not refer to a variable bound inside the abstraction; a free
-variable can enter a body only through an argument.
+variable can enter a body only through an argument.  Dominated branches are cut: an
+argument equal to one subtree at every use (inline it instead), and a new argument equal
+to an earlier one at every use (reuse that one).  Bodies that only rename a production
+(η-equivalent to it, or it applied to bare variables) are never returned.
 
 Utility (Stitch's compressive utility under the cost model): for each use, the cost of
 the matched subtree minus the cost of the invention applied to its arguments, summed over
 uses, minus the cost of the body.  Its upper bound for a partial — every use saving all
 of its subtree except the arguments bound so far — only decreases as a partial is
-refined, so partials whose bound is below the k-th best finished abstraction are dropped.
+refined, so partials whose bound is below the k-th best finished abstraction are dropped;
+children are tried in order of a guess of their value, so strong abstractions are finished
+early and the threshold rises fast.
 The utility of a finished abstraction is computed exactly with a dynamic program that
 chooses which of overlapping uses to take.
 """
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 from typing import Callable
 
 from induct.compression.corpus import APP, LAM, LEAF, VAR, Corpus
-from induct.programs.nodes import Abstraction, Application, Index, Program
+from induct.programs.nodes import Abstraction, Application, Index, Invented, Primitive, Program
+from induct.programs.transform import free_variables, shift
 
-__all__ = ["Pattern", "ARG", "HOLE", "find_abstractions", "pattern_body", "match_pattern"]
+__all__ = ["Pattern", "ARG", "HOLE", "find_abstractions", "pattern_body", "match_pattern", "eta_normal_form",
+           "renames_a_production"]
 
 ARG, HOLE = 4, 5
-_QUEUE_LIMIT = 20_000
 _APP_T, _LAM_T, _HOLE_T = (APP, 0), (LAM, 0), (HOLE, 0)
 
 
@@ -124,8 +129,7 @@ class _Search:
         self.min_uses = min_uses
         self.accept = accept
         self.best: list[Pattern] = []
-        self.stack: list = []
-        self.counter = 0
+        self.seen: set[tuple] = set()
         self.truncated = False
         self.children: list = []
         self.parents: list[list[int]] | None = None
@@ -163,10 +167,20 @@ class _Search:
         if not depths:
             self._finish(tokens, arity, body_cost, states, ub)
             return
-        self.children.append((ub, tokens, depths, arity, body_cost, states))
+        # Children are tried in order of what they would save if every remaining hole became
+        # an argument: a guess (not a bound) that steers the dive toward frequent, large
+        # fragments, so a strong abstraction is finished early and prunes the rest.
+        concrete = body_cost - c.costs.leaf * (arity + 1) - c.costs.app * (arity + len(depths))
+        guess = sum(w[s[0]] for s in states) * max(concrete, 0)
+        self.children.append((ub, tokens, depths, arity, body_cost, states, guess))
 
     def _finish(self, tokens, arity, body_cost, states: list[State], estimate: float) -> None:
         # `estimate` is exact unless uses overlap; the dynamic program settles that.
+        if tokens in self.seen:
+            return
+        self.seen.add(tokens)
+        if renames_a_production(pattern_body(Pattern(tokens, arity, 0.0, 0.0), self.c)):
+            return
         utility = self._exact_utility(tokens, arity, states)
         if utility <= self.threshold:
             return
@@ -214,11 +228,7 @@ class _Search:
         return sum(w * saving.get(r, 0.0) for r, w in zip(c.roots, c.root_weights)) - body_cost
 
     def _seed(self) -> None:
-        """Start the threshold at the best closed repeated subtree (an arity-0 abstraction).
-
-        Depth-first search could otherwise spend long in a region of huge, rarely repeated
-        fragments before finishing any abstraction to prune against.
-        """
+        """Start the threshold at the best closed repeated subtree (an arity-0 abstraction)."""
         c = self.c
         leaf = c.costs.leaf
         ranked = sorted((c.weight[i] * (c.cost[i] - leaf) - c.cost[i], i) for i in range(c.n_original)
@@ -229,30 +239,30 @@ class _Search:
 
     # --- expansion ----------------------------------------------------------------------
     def run(self) -> list[Pattern]:
+        """Depth-first branch and bound: the most promising child is refined first.
+
+        Diving first finishes a good abstraction early, and its utility then prunes every
+        partial whose bound cannot beat it; only the current path and its siblings are
+        held, so memory stays small however many partials the search visits.
+        """
         c = self.c
         states = [(i, (i,), (), 0) for i in range(c.n_original) if c.occurrences[i] > 0]
         self._seed()
-        self._expand((_HOLE_T,), (0,), 0, 0, states)
-        # Best first by upper bound (the threshold was seeded, so weak partials never queue).
-        while self.stack and self.expanded < self.budget:
-            _, _, ub, tokens, depths, arity, body_cost, states = heapq.heappop(self.stack)
+        stack = [(float("inf"), (_HOLE_T,), (0,), 0, 0, states, 0.0)]
+        while stack:
+            if self.expanded >= self.budget:
+                self.truncated = True
+                break
+            ub, tokens, depths, arity, body_cost, states, _ = stack.pop()
             if ub <= self.threshold:
                 continue
-            self._expand(tokens, depths, arity, body_cost, states)
+            self.expanded += len(states)
+            self.children = []
+            self._children(tokens, depths, arity, body_cost, states)
+            if self.children:
+                self.children.sort(key=_order)
+                stack.extend(self.children)
         return self.best
-
-    def _expand(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
-        self.expanded += len(states)
-        self.children = []
-        self._children(tokens, depths, arity, body_cost, states)
-        for child in self.children:
-            self.counter += 1
-            heapq.heappush(self.stack, (-child[0], self.counter) + child)
-        if len(self.stack) > _QUEUE_LIMIT:
-            # Bound memory: keep the most promising half of the queue (the result may then
-            # be short of optimal, like the expansion budget).
-            self.stack = heapq.nsmallest(_QUEUE_LIMIT // 2, self.stack)
-            self.truncated = True
 
     def _children(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
         c = self.c
@@ -311,17 +321,56 @@ class _Search:
             if free[n] & bound_mask:
                 continue
             shifted.append((st, c.shift(n, -d)))
+        redundant = False
         for j in range(arity):
             group = [(loc, holes[1:], args, argcost) for (loc, holes, args, argcost), v in shifted if args[j] == v]
             if group:
+                # A new argument equal to #j at every use is dominated by reusing #j.
+                redundant = redundant or len(group) == len(shifted)
                 self._push(head + ((ARG, j),) + tail, rest_depths, arity, body_cost + costs.leaf, group)
-        if arity < self.max_arity and shifted:
+        if arity < self.max_arity and shifted and not redundant:
             # An argument that is the same subtree at every use is dominated by inlining it.
             if same and (free[first] >> d) == 0:
                 return
             group = [(loc, holes[1:], args + (v,), argcost + c.cost[v])
                      for (loc, holes, args, argcost), v in shifted]
             self._push(head + ((ARG, arity),) + tail, rest_depths, arity + 1, body_cost + costs.leaf, group)
+
+
+def _order(child) -> tuple[float, int, float]:
+    # On equal guesses prefer the child that closed a hole with an argument: refining
+    # shallow patterns first finishes abstractions sooner than diving into larger ones.
+    return child[6], child[3], child[0]
+
+
+def eta_normal_form(p: Program) -> Program:
+    """``p`` with every η-redex ``λ(f $0)`` (``$0`` not free in ``f``) reduced to ``f``."""
+    if isinstance(p, Application):
+        return Application(eta_normal_form(p.f), eta_normal_form(p.x))
+    if isinstance(p, Abstraction):
+        body = eta_normal_form(p.body)
+        if (isinstance(body, Application) and body.x == Index(0)
+                and 0 not in free_variables(body.f)):
+            return shift(body.f, -1)
+        return Abstraction(body)
+    return p
+
+
+def renames_a_production(body: Program) -> bool:
+    """Whether a closed invention body only renames or re-plumbs one symbol.
+
+    ``λλ(map $1 $0)`` and ``λλ(map (λ($2 $0)) $0)`` are both ``map`` (η-equivalent), and
+    ``λλ(f $0 $1)`` is one application of ``f`` to nothing but variables: such an
+    abstraction adds no structure to the library, only another name for a production.
+    """
+    p = eta_normal_form(body)
+    while isinstance(p, Abstraction):
+        p = p.body
+    while isinstance(p, Application):
+        if not isinstance(p.x, Index):
+            return False
+        p = p.f
+    return isinstance(p, (Primitive, Invented))
 
 
 def _closed_tokens(corpus: Corpus, i: int):
