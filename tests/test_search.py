@@ -90,7 +90,7 @@ def test_in_process_and_parallel_results_agree(lists_library, easy_tasks):
 
 
 def test_a_worker_that_dies_or_hangs_costs_only_its_task(monkeypatch):
-    monkeypatch.setattr(parallel, "GRACE_SECONDS", 1.0)
+    monkeypatch.setattr(parallel, "GRACE_SECONDS", 2.0)
     safe = Grammar.uniform(parse_library(HAZARDS))
     crashing = Grammar.uniform(parse_library(HAZARDS + "crash : int -> int\n"))
     hanging = Grammar.uniform(parse_library(HAZARDS + "hang : int -> int\n"))

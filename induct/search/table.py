@@ -384,21 +384,42 @@ class Table:
         return s.bound
 
     def _store(self, s: State, found: list, complete: float) -> None:
+        """Append a pass's programs (sorted) to their groups; all or nothing if interrupted."""
         found.sort(key=_first)
         groups = s.groups
-        for cost, key, kids, rule in found:
-            e = self.make_entry(s, rule, kids, cost)
+        sizes = {key: len(g[0]) for key, g in groups.items()}
+        added: list = []
+        interrupt = self.interrupt
+        stored = self.stored
+        try:
+            for n, (cost, key, kids, rule) in enumerate(found):
+                if interrupt is not None and not (n + 1) & 2047:
+                    interrupt()
+                e = self.make_entry(s, rule, kids, cost)
+                if s.seen is not None:
+                    signature = (key, _behaviour(e, self.n_examples))
+                    if signature in s.seen:
+                        continue
+                    s.seen.add(signature)
+                    added.append(signature)
+                g = groups.get(key)
+                if g is None:
+                    g = groups[key] = ([], [])
+                g[0].append(cost)
+                g[1].append(e)
+                self.stored += 1
+        except BaseException:
+            # Leave the state as it was, so that the pass can be redone later.
+            for key in list(groups):
+                if key not in sizes:
+                    del groups[key]
+                else:
+                    del groups[key][0][sizes[key]:]
+                    del groups[key][1][sizes[key]:]
             if s.seen is not None:
-                signature = (key, _behaviour(e, self.n_examples))
-                if signature in s.seen:
-                    continue
-                s.seen.add(signature)
-            g = groups.get(key)
-            if g is None:
-                g = groups[key] = ([], [])
-            g[0].append(cost)
-            g[1].append(e)
-            self.stored += 1
+                s.seen.difference_update(added)
+            self.stored = stored
+            raise
         s.bound = complete
 
     def make_entry(self, s: State, rule: Rule, kids: tuple, cost: float) -> Entry:
