@@ -14,8 +14,9 @@ from induct.programs.limits import MAX_INT, EvaluationLimit, charge
 
 __all__ = ["PRIMITIVES", "MAX_LIST"]
 
-MAX_LIST = 1000
-"""Longest list a program may build."""
+MAX_LIST = 256
+"""Longest list a program may build: ten times the longest list in the list tasks (25);
+a program that needs more is treated as running away."""
 
 
 def _map(f, xs):
@@ -30,7 +31,11 @@ def _unfold(x, stop, f, nxt):
         if len(out) > MAX_LIST:
             raise EvaluationLimit("unfold built too long a list")
         charge(1)
-        x = nxt(x)
+        following = nxt(x)
+        if following == x:
+            # A fixed point of ``next`` that does not stop never will: fail now, not at the cap.
+            raise EvaluationLimit("unfold does not progress")
+        x = following
     return out
 
 
