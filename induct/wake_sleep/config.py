@@ -32,11 +32,11 @@ class TrainConfig:
     train_split: str | None = None
     test_splits: tuple[str, ...] | None = None
     iterations: int = 3
-    batch_size: int = 40
-    max_programs: int = 200_000
+    batch_size: int = 30
+    max_programs: int = 100_000
     timeout: float = 10.0
     test_every: int = 1
-    test_max_programs: int = 200_000
+    test_max_programs: int = 50_000
     test_timeout: float = 10.0
     max_test_tasks: int = 0
     workers: int = 0
