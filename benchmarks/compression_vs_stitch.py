@@ -4,7 +4,9 @@ Both systems get the same corpus, 10 iterations and arity 3.  Compression ratio 
 one way for both: total cost before ÷ after under induct.compression.CostModel (Stitch's
 default costs: 100 per primitive, invention or variable, 1 per λ and per application),
 computed on the rewritten programs each system returns.  induct runs with stop="utility"
-(Stitch's acceptance rule); its DreamCoder-objective mode is the library default.
+(Stitch's acceptance rule; its DreamCoder-objective mode is the library default) and with
+renamings=True (Stitch's search space: it also learns bodies η-equivalent to a single
+production, which induct's library default leaves out).
 CPU time is time.process_time().  Each system runs on each corpus in a fresh subprocess, so
 its peak memory is that process's own max RSS (ru_maxrss: the interpreter, the parsed
 corpus and the run, nothing from earlier corpora).
@@ -45,7 +47,8 @@ def run_induct(texts, iterations, arity):
 
     programs = [parse_program(t) for t in texts]
     t0 = time.process_time()
-    result = compress_programs(programs, CompressionConfig(iterations=iterations, max_arity=arity, stop="utility"))
+    result = compress_programs(programs, CompressionConfig(iterations=iterations, max_arity=arity, stop="utility",
+                                                                renamings=True))
     cpu = time.process_time() - t0
     return {"rewritten_cost": result.cost_after, "inventions": len(result.inventions), "cpu_s": cpu}
 

@@ -150,3 +150,5 @@ def test_eta_expanded_production_is_not_learned():
     from induct.compression.search import renames_a_production
 
     assert not any(renames_a_production(inv.body) for inv in result.inventions)
+    allowed = compress_programs(corpus, CompressionConfig(iterations=3, stop="utility", renamings=True))
+    assert any(renames_a_production(inv.body) for inv in allowed.inventions)

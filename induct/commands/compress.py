@@ -18,6 +18,8 @@ def _compress(p: argparse.ArgumentParser):
     p.add_argument("--arity", type=int, default=3, help="most arguments per invention (default 3)")
     p.add_argument("--stop", choices=("objective", "utility"), default="objective",
                    help="accept while DreamCoder's objective improves (default) or while the corpus shrinks")
+    p.add_argument("--renamings", action="store_true",
+                   help="also learn bodies that only rename a production (η-equivalent to one; Stitch does)")
     p.add_argument("--out", help="write the grown library here as a grammar file (needs --grammar)")
     p.add_argument("--rewritten", help="write the rewritten programs here as a JSON list")
 
@@ -30,7 +32,8 @@ def _compress(p: argparse.ArgumentParser):
 
         texts = _read_corpus(args.corpus)
         try:
-            config = CompressionConfig(iterations=args.iterations, max_arity=args.arity, stop=args.stop)
+            config = CompressionConfig(iterations=args.iterations, max_arity=args.arity, stop=args.stop,
+                                       renamings=args.renamings)
         except InductError as e:
             raise UsageError(str(e)) from None
         library = load_library(args.grammar) if args.grammar else None

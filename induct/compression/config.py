@@ -55,6 +55,10 @@ class CompressionConfig:
             used when the body has no usable symbol name.
         max_expansions: per step, the search stops after visiting this many match states
             (partial abstraction × location) and takes the best found so far (None: run until the bound proves optimality).
+        renamings: also learn bodies that only rename a production — η-equivalent to it, like
+            ``λλ(map $1 $0)``, or it applied to bare variables, like ``λλ(f $0 $1)``.  They
+            add nothing to a library, so they are off by default; Stitch allows them, and
+            they do shrink a corpus (for like-for-like comparisons of compression ratio).
     """
 
     iterations: int = 10
@@ -69,6 +73,7 @@ class CompressionConfig:
     costs: CostModel = STITCH_COSTS
     name_prefix: str = "f"
     max_expansions: int | None = 1_000_000
+    renamings: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.iterations, int) or self.iterations < 0:
@@ -90,5 +95,7 @@ class CompressionConfig:
             raise InductError(f"CompressionConfig.min_uses must be an int ≥ 1, got {self.min_uses!r}")
         if self.max_expansions is not None and (not isinstance(self.max_expansions, int) or self.max_expansions < 1):
             raise InductError(f"CompressionConfig.max_expansions must be None or an int ≥ 1, got {self.max_expansions!r}")
+        if not isinstance(self.renamings, bool):
+            raise InductError(f"CompressionConfig.renamings must be a bool, got {self.renamings!r}")
         if not self.name_prefix.isidentifier():
             raise InductError(f"CompressionConfig.name_prefix must be an identifier, got {self.name_prefix!r}")

@@ -122,8 +122,10 @@ State = tuple[int, tuple[int, ...], tuple[int, ...], int]
 
 class _Search:
     def __init__(self, corpus: Corpus, max_arity: int, keep: int, min_uses: int,
-                 accept: Callable[[Pattern], bool] | None, budget: int = 10**12) -> None:
+                 accept: Callable[[Pattern], bool] | None, budget: int = 10**12,
+                 renamings: bool = False) -> None:
         self.c = corpus
+        self.renamings = renamings
         self.max_arity = max_arity
         self.keep = keep
         self.min_uses = min_uses
@@ -179,7 +181,7 @@ class _Search:
         if tokens in self.seen:
             return
         self.seen.add(tokens)
-        if renames_a_production(pattern_body(Pattern(tokens, arity, 0.0, 0.0), self.c)):
+        if not self.renamings and renames_a_production(pattern_body(Pattern(tokens, arity, 0.0, 0.0), self.c)):
             return
         utility = self._exact_utility(tokens, arity, states)
         if utility <= self.threshold:
@@ -393,7 +395,7 @@ def _body_cost(tokens, corpus: Corpus) -> int:
 
 def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_uses: int = 2,
                       accept: Callable[[Pattern], bool] | None = None,
-                      max_expansions: int | None = None) -> list[Pattern]:
+                      max_expansions: int | None = None, renamings: bool = False) -> list[Pattern]:
     """The ``keep`` abstractions of highest utility (best first) with positive utility.
 
     Args:
@@ -404,6 +406,8 @@ def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_use
         accept: optional filter (e.g. a type check); rejected patterns are never kept.
         max_expansions: stop after visiting this many match states (partial abstraction ×
             location) and return the best found so far (None: search until the bound proves the result optimal).
+        renamings: also return bodies that only rename a production (see
+            :func:`renames_a_production`); they shrink a corpus but add nothing to a library.
     """
     budget = 10**12 if max_expansions is None else max_expansions
-    return _Search(corpus, max_arity, keep, min_uses, accept, budget).run()
+    return _Search(corpus, max_arity, keep, min_uses, accept, budget, renamings).run()
