@@ -14,14 +14,11 @@ Writes benchmarks/results/enumeration_speed[_quick].json and prints a table.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import multiprocessing
 import os
-import platform
 import resource
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -67,15 +64,7 @@ def _one(task_name: str, n_programs: int, strategy: str, max_list: int | None) -
     }
 
 
-def _metadata() -> dict:
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    except OSError:
-        commit = "unknown"
-    return {"commit": commit, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                        "python": platform.python_version(), "cpu_count": os.cpu_count()},
-            "load_before": os.getloadavg()}
+from _common import metadata as _metadata  # noqa: E402  (commit, date, machine, load)
 
 
 def main(argv: list[str] | None = None) -> int:

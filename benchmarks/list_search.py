@@ -13,12 +13,9 @@ Writes benchmarks/results/list_search[_quick].json (after each strategy) and pri
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,15 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
-def _metadata() -> dict:
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    except OSError:
-        commit = "unknown"
-    return {"commit": commit, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-            "machine": {"platform": platform.platform(), "processor": platform.processor() or platform.machine(),
-                        "python": platform.python_version(), "cpu_count": os.cpu_count()},
-            "load_before": os.getloadavg()}
+from _common import metadata as _metadata  # noqa: E402  (commit, date, machine, load)
 
 
 def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int) -> dict:
