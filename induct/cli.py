@@ -8,7 +8,6 @@ sub-package can own its command's code.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Callable
 

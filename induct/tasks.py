@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from induct.errors import InductError, TaskError
+from induct.errors import TaskError
 from induct.types import Type, TypeConstructor, TypeParseError, TypeVariable, arguments_of, parse_type, return_of, show_type
 
 __all__ = ["Example", "Task", "load_tasks", "parse_tasks", "convert_value", "find_tasks", "tasks_to_json"]

@@ -10,9 +10,9 @@ from pathlib import Path
 from induct.cli import UsageError, add_command
 from induct.dsl import load_library
 from induct.errors import InductError
-from induct.programs import FAILED, Limits, show
+from induct.programs import FAILED, Limits
 from induct.tasks import convert_value, load_tasks, _unconvert
-from induct.types import arguments_of, parse_type, return_of, show_type
+from induct.types import arguments_of, show_type
 
 
 @add_command("check", "validate a grammar file and print its types and primitives")

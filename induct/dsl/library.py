@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
 from induct.errors import EvaluationError, InductError
 from induct.programs import (
-    Invented, Primitive, Program, check_type, compile_program, infer_type, parse_program, show,
+    Invented, Program, check_type, compile_program, infer_type, parse_program,
 )
-from induct.programs.evaluation import FAILED, Lazy, run_program
+from induct.programs.evaluation import FAILED, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
-from induct.types import Type, arguments_of, show_type
+from induct.types import Type, arguments_of
 
 __all__ = ["Production", "Library"]
 

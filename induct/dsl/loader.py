@@ -15,13 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from induct.dsl.library import Library, Production
 from induct.errors import GrammarFileError, InductError, ProgramSyntaxError, ProgramTypeError
 from induct.programs import Invented, Primitive, infer_type, parse_program
 from induct.programs.inference import check_type
-from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical, show_type
+from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical
 
 __all__ = ["load_library", "parse_library", "find_grammar"]
 

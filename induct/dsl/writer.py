@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from induct.programs import Invented, show
+from induct.programs import show
 from induct.types import show_type
 
 __all__ = ["library_to_text"]

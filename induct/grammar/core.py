@@ -12,17 +12,17 @@ holds one such distribution per (parent production, argument index), plus one fo
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Sequence
 
 import numpy as np
 
 from induct.dsl import Library
 from induct.errors import InductError, TypeUnificationError
-from induct.programs import Abstraction, Application, Index, Invented, Primitive, Program, spine
+from induct.programs import Index, Program
 from induct.types import (
-    Substitution, Type, TypeConstructor, TypeVariable, arguments_of, arrow, free_type_variables,
-    instantiate, is_arrow, return_of, show_type, unify,
+    Substitution, Type, TypeConstructor, TypeVariable, arguments_of, free_type_variables,
+    instantiate, return_of, show_type, unify,
 )
 
 __all__ = [

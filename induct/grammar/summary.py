@@ -11,11 +11,11 @@ import math
 from dataclasses import dataclass
 
 from induct.grammar.core import (
-    NO_PARENT, ROOT, VARIABLE_PARENT, Context, PriorError, log_sum_exp,
+    ROOT, VARIABLE_PARENT, Context, PriorError, log_sum_exp,
 )
 from induct.programs import Abstraction, Application, Index, Program, spine
 from induct.programs.syntax import show
-from induct.types import Substitution, Type, arguments_of, arrow, is_arrow, show_type
+from induct.types import Substitution, Type, arrow, is_arrow, show_type
 
 __all__ = ["ChoicePoint", "LikelihoodSummary", "summarize", "eta_long"]
 

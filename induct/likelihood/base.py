@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Protocol, Sequence
 
-from induct.programs import FAILED, run_examples, run_program
+from induct.programs import run_examples, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.tasks import Task
 

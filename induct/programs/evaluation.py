@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from induct.programs import limits as _limits
-from induct.programs.nodes import Abstraction, Application, Index, Invented, Primitive, Program, spine
+from induct.programs.nodes import Abstraction, Index, Invented, Primitive, Program, spine
 
 __all__ = ["Lazy", "compile_program", "run_program", "run_examples", "curry", "FAILED"]
 

@@ -6,7 +6,7 @@ is an inlined invention.  ``parse(show(p)) == p`` for every program.
 
 from __future__ import annotations
 
-from typing import Callable, Mapping
+from typing import Mapping
 
 from induct.errors import ProgramSyntaxError
 from induct.programs.nodes import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from induct.errors import InductError
-from induct.programs.nodes import Abstraction, Application, Index, Invented, Primitive, Program
+from induct.programs.nodes import Abstraction, Application, Index, Invented, Program
 
 __all__ = ["size", "free_variables", "shift", "substitute", "beta_normal_form", "inline_inventions", "depth"]
 

@@ -23,10 +23,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from induct.grammar.core import VARIABLE_PARENT, Context, ROOT
-from induct.programs import FAILED, Abstraction, Application, Index, Invented, Primitive, Program
+from induct.programs import FAILED, Abstraction, Application, Index, Primitive, Program
 from induct.programs import limits as _limits
 from induct.programs.evaluation import Lazy
-from induct.types import Substitution, Type, arguments_of, free_type_variables, is_arrow, return_of
+from induct.types import Substitution, Type, arguments_of, free_type_variables, return_of
 
 __all__ = ["CompiledGrammar", "NotCompilable", "Node", "CompiledKernel", "root_environment"]
 

@@ -7,8 +7,7 @@ and tasks (a JSON file or a list of :class:`induct.tasks.Task`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Sequence
 
 from induct.dsl import Library, load_library

@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import json
 import logging
-import math
-import os
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -29,7 +27,7 @@ from induct.wake_sleep.checkpoint import (
     CheckpointError, atomic_write, latest_checkpoint, read_checkpoint, write_checkpoint,
 )
 from induct.wake_sleep.config import TrainConfig, config_to_toml, load_config
-from induct.wake_sleep.domain import DOMAINS, Domain, resolve_domain
+from induct.wake_sleep.domain import Domain, resolve_domain
 
 __all__ = ["RunState", "RunResult", "train", "resume", "load_run", "load_state", "Progress"]
 

@@ -73,8 +73,6 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
     out: dict[str, Frontier] = {}
     for name, f in frontiers.items():
         entries = []
-        likelihoods = {e.program: e.log_likelihood for e in f.entries}
-        originals = [e.program for e in f.entries]
         programs = [p for p, _ in rewritten.get(name, [])]
         # Entries beyond top_k were not rewritten; keep them as they were.
         kept_originals = sorted(f.entries, key=lambda e: -e.log_posterior)[:config.top_k]
