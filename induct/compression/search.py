@@ -15,7 +15,9 @@ to an earlier one at every use (reuse that one).  Bodies that only rename a prod
 
 Utility (Stitch's compressive utility under the cost model): for each use, the cost of
 the matched subtree minus the cost of the invention applied to its arguments, summed over
-uses, minus the cost of the body.  Its upper bound for a partial — every use saving all
+uses, minus the cost of the body.  The body is charged for its structure only (symbols,
+bound variables, λs and applications; its argument slots are free, as Stitch counts it).
+Its upper bound for a partial — every use saving all
 of its subtree except the arguments bound so far — only decreases as a partial is
 refined, so partials whose bound is below the k-th best finished abstraction are dropped;
 children are tried in order of a guess of their value, so strong abstractions are finished
@@ -172,7 +174,7 @@ class _Search:
         # Children are tried in order of what they would save if every remaining hole became
         # an argument: a guess (not a bound) that steers the dive toward frequent, large
         # fragments, so a strong abstraction is finished early and prunes the rest.
-        concrete = body_cost - c.costs.leaf * (arity + 1) - c.costs.app * (arity + len(depths))
+        concrete = body_cost - c.costs.leaf - c.costs.app * (arity + len(depths))
         guess = sum(w[s[0]] for s in states) * max(concrete, 0)
         self.children.append((ub, tokens, depths, arity, body_cost, states, guess))
 
@@ -329,14 +331,14 @@ class _Search:
             if group:
                 # A new argument equal to #j at every use is dominated by reusing #j.
                 redundant = redundant or len(group) == len(shifted)
-                self._push(head + ((ARG, j),) + tail, rest_depths, arity, body_cost + costs.leaf, group)
+                self._push(head + ((ARG, j),) + tail, rest_depths, arity, body_cost, group)
         if arity < self.max_arity and shifted and not redundant:
             # An argument that is the same subtree at every use is dominated by inlining it.
             if same and (free[first] >> d) == 0:
                 return
             group = [(loc, holes[1:], args + (v,), argcost + c.cost[v])
                      for (loc, holes, args, argcost), v in shifted]
-            self._push(head + ((ARG, arity),) + tail, rest_depths, arity + 1, body_cost + costs.leaf, group)
+            self._push(head + ((ARG, arity),) + tail, rest_depths, arity + 1, body_cost, group)
 
 
 def _order(child) -> tuple[float, int, float]:
@@ -389,7 +391,8 @@ def _body_cost(tokens, corpus: Corpus) -> int:
     c = corpus.costs
     total = 0
     for tk, _ in tokens:
-        total += c.app if tk == APP else c.lam if tk == LAM else c.leaf
+        if tk != ARG:
+            total += c.app if tk == APP else c.lam if tk == LAM else c.leaf
     return total
 
 
