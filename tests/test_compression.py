@@ -152,3 +152,16 @@ def test_eta_expanded_production_is_not_learned():
     assert not any(renames_a_production(inv.body) for inv in result.inventions)
     allowed = compress_programs(corpus, CompressionConfig(iterations=3, stop="utility", renamings=True))
     assert any(renames_a_production(inv.body) for inv in allowed.inventions)
+
+
+def test_utility_is_corpus_saving_minus_body_structure():
+    # Stitch's compressive utility: the body is charged for its symbols, bound variables, λs
+    # and applications; its argument slots are free.  λ(map (λ(+ (* $0 #0) 1)) $0) has six
+    # leaves, six applications and two λs: 608 under the default costs.
+    fragment = "(lambda (map (lambda (+ (* $0 {x}) 1)) $0))"
+    corpus = [parse_program(f"({h} {fragment.format(x=x)} {y})") for h, x, y in
+              [("h1", "a", "p"), ("h2", "b", "q"), ("h3", "c", "r"), ("h4", "d", "s")]]
+    result = compress_programs(corpus, CompressionConfig(iterations=1, max_arity=1, stop="utility"))
+    inv = result.inventions[0]
+    assert inv.body == parse_program("(lambda (lambda (map (lambda (+ (* $0 $2) 1)) $0)))")
+    assert inv.utility == result.cost_before - result.cost_after - 608
