@@ -26,6 +26,7 @@ from induct.grammar.core import VARIABLE_PARENT, Context, ROOT
 from induct.programs import FAILED, Abstraction, Application, Index, Primitive, Program
 from induct.programs import limits as _limits
 from induct.programs.evaluation import Lazy
+from induct.search.mcmc_general import tempered_likelihood_ratio
 from induct.types import Substitution, Type, arguments_of, free_type_variables, return_of
 
 __all__ = ["CompiledGrammar", "NotCompilable", "Node", "CompiledKernel", "root_environment"]
@@ -423,14 +424,9 @@ class CompiledKernel:
                 ll_new = self.log_likelihood(proposal)
             # log α = Δ(log-lik)/T + Δ(log prior) + log q(current | proposal) − log q(proposal | current),
             # with q(p' | p) = P(new subtree | its nonterminal) / |choice points of p|.
-            if ll_new == NEG_INF:
-                if ll_current != NEG_INF:
-                    continue
-                log_alpha = 0.0
-            elif ll_current == NEG_INF:
-                log_alpha = math.inf
-            else:
-                log_alpha = (ll_new - ll_current) * inverse_t
+            log_alpha = tempered_likelihood_ratio(ll_new, ll_current, inverse_t)
+            if log_alpha is None:
+                continue
             log_alpha += proposal.log_prior - current.log_prior
             if hastings:
                 log_alpha += (old.log_prior - log(proposal.size)) - (sub.log_prior - log(n))

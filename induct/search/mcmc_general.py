@@ -28,6 +28,20 @@ __all__ = ["ChoiceRecord", "GeneralState", "GeneralKernel", "walk_choices", "rep
 NEG_INF = -math.inf
 
 
+def tempered_likelihood_ratio(ll_new: float, ll_current: float, inverse_t: float) -> float | None:
+    """The likelihood part of log α at temperature 1/inverse_t, or None to reject outright.
+
+    An impossible proposal is rejected while the current state is possible; from an
+    impossible state a possible proposal is always taken (α = ∞), and moves between
+    impossible states are decided by the prior and proposal terms alone.
+    """
+    if ll_new == NEG_INF:
+        return None if ll_current != NEG_INF else 0.0
+    if ll_current == NEG_INF:
+        return math.inf
+    return (ll_new - ll_current) * inverse_t
+
+
 @dataclass(slots=True)
 class ChoiceRecord:
     """One choice point of a program as the pre-order walk met it."""
@@ -211,14 +225,9 @@ class GeneralKernel:
             if proposal is None:
                 continue
             ll_new = self.log_likelihood(proposal)
-            if ll_new == NEG_INF:
-                if ll_current != NEG_INF:
-                    continue
-                log_alpha = 0.0
-            elif ll_current == NEG_INF:
-                log_alpha = math.inf
-            else:
-                log_alpha = (ll_new - ll_current) * inverse_t
+            log_alpha = tempered_likelihood_ratio(ll_new, ll_current, inverse_t)
+            if log_alpha is None:
+                continue
             log_alpha += proposal.log_prior - current.log_prior
             if self.hastings:
                 # q(p' | p) = P(new subtree | state at k) / |choice points of p|, and the reverse.
