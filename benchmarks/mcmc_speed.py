@@ -28,9 +28,7 @@ import json
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -52,12 +50,7 @@ EPSILON = 0.1
 TARGET = 10_000
 
 
-def _git_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+from _common import git_commit as _git_commit  # noqa: E402
 
 
 def _one_run(task, grammar, config: MCMCConfig, no_memo: bool) -> dict:

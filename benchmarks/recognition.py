@@ -30,7 +30,6 @@ import math
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -47,12 +46,7 @@ TEST_SPLITS = ("test", "dropped_easy_test")
 TARGET_RATIO = 10.0
 
 
-def _git_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
+from _common import git_commit as _git_commit  # noqa: E402
 
 
 # --- search jobs (run in worker processes; grammars travel as logits) -----------------------
