@@ -72,7 +72,7 @@ class CompressionConfig:
     min_uses: int = 2
     costs: CostModel = STITCH_COSTS
     name_prefix: str = "f"
-    max_expansions: int | None = 1_000_000
+    max_expansions: int | None = 5_000_000
     renamings: bool = False
 
     def __post_init__(self) -> None:
