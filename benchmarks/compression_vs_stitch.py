@@ -6,12 +6,13 @@ default costs: 100 per primitive, invention or variable, 1 per λ and per applic
 computed on the rewritten programs each system returns.  induct runs with stop="utility"
 (Stitch's acceptance rule; its DreamCoder-objective mode is the library default) and with
 renamings=True (Stitch's search space: it also learns bodies η-equivalent to a single
-production, which induct's library default leaves out).
+production, which induct's library default leaves out) and across_programs=True (Stitch's
+single-task pruning: an abstraction must match in two programs or more).
 CPU time is time.process_time().  Each system runs on each corpus in a fresh subprocess, so
 its peak memory is that process's own max RSS (ru_maxrss: the interpreter, the parsed
 corpus and the run, nothing from earlier corpora).
 
-Usage: python benchmarks/compression_vs_stitch.py [--quick] [--out PATH]
+Usage: python benchmarks/compression_vs_stitch.py [--quick | --corpora a,b] [--out PATH]
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def run_induct(texts, iterations, arity):
     programs = [parse_program(t) for t in texts]
     t0 = time.process_time()
     result = compress_programs(programs, CompressionConfig(iterations=iterations, max_arity=arity, stop="utility",
-                                                                renamings=True))
+                                                                renamings=True, across_programs=True))
     cpu = time.process_time() - t0
     return {"rewritten_cost": result.cost_after, "inventions": len(result.inventions), "cpu_s": cpu}
 
@@ -84,6 +85,7 @@ def in_subprocess(system: str, name: str, iterations: int, arity: int) -> dict:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help=f"only {', '.join(QUICK)}")
+    parser.add_argument("--corpora", default=None, help="comma-separated corpus names (default: all 19)")
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--arity", type=int, default=3)
     parser.add_argument("--out", default=None)
@@ -96,6 +98,11 @@ def main(argv=None) -> int:
     from induct.programs import parse_program
 
     names = QUICK if args.quick else DREAMCODER + COGSCI
+    if args.corpora:
+        names = args.corpora.split(",")
+        unknown = [n for n in names if n not in DREAMCODER + COGSCI]
+        if unknown:
+            parser.error(f"--corpora: unknown {', '.join(unknown)}; valid: {', '.join(DREAMCODER + COGSCI)}")
     load_before = os.getloadavg()
     rows = []
     for name in names:
@@ -140,7 +147,7 @@ def main(argv=None) -> int:
         "load_before": load_before, "load_after": os.getloadavg(), "rows": rows, "summary": summary,
     }
     out = Path(args.out) if args.out else ROOT / "benchmarks" / "results" / (
-        "compression_vs_stitch_quick.json" if args.quick else "compression_vs_stitch.json")
+        "compression_vs_stitch_quick.json" if args.quick or args.corpora else "compression_vs_stitch.json")
     out.write_text(json.dumps(report, indent=1) + "\n")
     print(f"written {out}")
     return 0

@@ -156,7 +156,7 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
         corpus = Corpus(programs, weights, config.costs)
         accept = _type_filter(corpus, lib) if lib is not None else None
         patterns = find_abstractions(corpus, config.max_arity, config.candidates, config.min_uses, accept,
-                                     config.max_expansions, config.renamings)
+                                     config.max_expansions, config.renamings, config.across_programs)
         chosen = None
         for pattern in patterns:
             name = _invention_name(pattern, corpus, taken, config.name_prefix)

@@ -59,6 +59,10 @@ class CompressionConfig:
             ``λλ(map $1 $0)``, or it applied to bare variables, like ``λλ(f $0 $1)``.  They
             add nothing to a library, so they are off by default; Stitch allows them, and
             they do shrink a corpus (for like-for-like comparisons of compression ratio).
+        across_programs: only learn abstractions that match in at least two programs (Stitch's
+            single-task pruning, with each program its own task): a fragment repeated inside
+            one program only is not reused across the corpus, and cutting such branches
+            early makes the search much faster.
     """
 
     iterations: int = 10
@@ -74,6 +78,7 @@ class CompressionConfig:
     name_prefix: str = "f"
     max_expansions: int | None = 5_000_000
     renamings: bool = False
+    across_programs: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.iterations, int) or self.iterations < 0:
@@ -95,6 +100,8 @@ class CompressionConfig:
             raise InductError(f"CompressionConfig.min_uses must be an int ≥ 1, got {self.min_uses!r}")
         if self.max_expansions is not None and (not isinstance(self.max_expansions, int) or self.max_expansions < 1):
             raise InductError(f"CompressionConfig.max_expansions must be None or an int ≥ 1, got {self.max_expansions!r}")
+        if not isinstance(self.across_programs, bool):
+            raise InductError(f"CompressionConfig.across_programs must be a bool, got {self.across_programs!r}")
         if not isinstance(self.renamings, bool):
             raise InductError(f"CompressionConfig.renamings must be a bool, got {self.renamings!r}")
         if not self.name_prefix.isidentifier():

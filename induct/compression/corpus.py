@@ -167,6 +167,34 @@ class Corpus:
                 occ[a[i]] += occ[i]
         return weight, occ
 
+    def owner(self) -> list[int]:
+        """For each original id, the one program (index into ``roots``) it occurs in, or -1.
+
+        -1 marks a subtree that occurs in two or more programs (or in none).
+        """
+        n = self.n_original
+        owner = [-2] * n
+
+        def claim(i: int, k: int) -> None:
+            if owner[i] == -2:
+                owner[i] = k
+            elif owner[i] != k:
+                owner[i] = -1
+
+        for k, r in enumerate(self.roots):
+            claim(r, k)
+        kind, a, b = self.kind, self.a, self.b
+        for i in range(n - 1, -1, -1):  # parents before children
+            k = owner[i]
+            if k == -2:
+                continue
+            if kind[i] == APP:
+                claim(a[i], k)
+                claim(b[i], k)
+            elif kind[i] == LAM:
+                claim(a[i], k)
+        return [-1 if k == -2 else k for k in owner]
+
     def parents(self) -> list[list[int]]:
         """For each original id, the ids of the original nodes that have it as a child."""
         n = self.n_original

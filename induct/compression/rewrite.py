@@ -43,7 +43,7 @@ def rewrite_corpus(corpus: Corpus, pattern: Pattern, invention: Invented) -> lis
         if where is not None:
             used = inv
             total = costs.leaf + arity * costs.app
-            for m, d in where:
+            for m, d in reversed(where):  # the last argument is applied first (see pattern_body)
                 r, cr = rewrite(m)
                 used = corpus.app(used, corpus.shift(r, -d))
                 total += cr

@@ -57,7 +57,14 @@ class Pattern:
 
 
 def pattern_body(pattern: Pattern, corpus: Corpus) -> Program:
-    """The closed invention body: ``arity`` λs around the pattern, ``#j`` as a bound index."""
+    """The closed invention body: ``arity`` λs around the pattern, ``#j`` as a bound index.
+
+    The last argument introduced is the first one applied (``#j`` is bound by the
+    ``j``-th λ from the inside), as in Stitch: arguments are introduced left to right, so
+    the leftmost hole of the body is the last argument, and a use whose last argument is
+    a variable bound just above it stays a partial application that later abstractions
+    can match.
+    """
     pos = 0
     arity = pattern.arity
 
@@ -73,7 +80,7 @@ def pattern_body(pattern: Pattern, corpus: Corpus) -> Program:
         if kind == VAR:
             return Index(v)
         if kind == ARG:
-            return Index(depth + arity - 1 - v)
+            return Index(depth + v)
         return corpus.symbols[v]
 
     body = build(0)
@@ -125,8 +132,9 @@ State = tuple[int, tuple[int, ...], tuple[int, ...], int]
 class _Search:
     def __init__(self, corpus: Corpus, max_arity: int, keep: int, min_uses: int,
                  accept: Callable[[Pattern], bool] | None, budget: int = 10**12,
-                 renamings: bool = False) -> None:
+                 renamings: bool = False, across_programs: bool = False) -> None:
         self.c = corpus
+        self.owner = corpus.owner() if across_programs else None
         self.renamings = renamings
         self.max_arity = max_arity
         self.keep = keep
@@ -149,6 +157,8 @@ class _Search:
         c = self.c
         occ = c.occurrences
         if sum(occ[s[0]] for s in states) < self.min_uses:
+            return
+        if self.owner is not None and self._one_program(states):
             return
         w, cost = c.weight, c.cost
         fixed = c.costs.leaf + arity * c.costs.app
@@ -178,6 +188,18 @@ class _Search:
         guess = sum(w[s[0]] for s in states) * max(concrete, 0)
         self.children.append((ub, tokens, depths, arity, body_cost, states, guess))
 
+    def _one_program(self, states: list[State]) -> bool:
+        # Stitch's single-task pruning: matches that all lie in one program stay so under
+        # refinement (a refinement only drops matches), so the whole branch is cut.
+        owner = self.owner
+        first = -2
+        for s in states:
+            o = owner[s[0]]  # type: ignore[index]
+            if o == -1 or (first != -2 and o != first):
+                return False
+            first = o
+        return True
+
     def _finish(self, tokens, arity, body_cost, states: list[State], estimate: float) -> None:
         # `estimate` is exact unless uses overlap; the dynamic program settles that.
         if tokens in self.seen:
@@ -192,7 +214,8 @@ class _Search:
         if self.accept is not None and not self.accept(pattern):
             return
         self.best.append(pattern)
-        self.best.sort(key=lambda p: -p.utility)
+        # Among equal utilities prefer the larger body: it removes more from the corpus.
+        self.best.sort(key=lambda p: (-p.utility, -_body_cost(p.tokens, self.c)))
         del self.best[self.keep:]
 
     def _exact_utility(self, tokens, arity, states: list[State]) -> float:
@@ -236,7 +259,8 @@ class _Search:
         c = self.c
         leaf = c.costs.leaf
         ranked = sorted((c.weight[i] * (c.cost[i] - leaf) - c.cost[i], i) for i in range(c.n_original)
-                        if c.occurrences[i] >= self.min_uses and c.free[i] == 0 and c.kind[i] >= LAM)
+                        if c.occurrences[i] >= self.min_uses and c.free[i] == 0 and c.kind[i] >= LAM
+                        and (self.owner is None or self.owner[i] == -1))
         for _, i in ranked[::-1][:self.keep * 4]:
             tokens = tuple(_closed_tokens(c, i))
             self._finish(tokens, 0, _body_cost(tokens, c), [(i, (), (), 0)], 0.0)
@@ -398,7 +422,8 @@ def _body_cost(tokens, corpus: Corpus) -> int:
 
 def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_uses: int = 2,
                       accept: Callable[[Pattern], bool] | None = None,
-                      max_expansions: int | None = None, renamings: bool = False) -> list[Pattern]:
+                      max_expansions: int | None = None, renamings: bool = False,
+                      across_programs: bool = False) -> list[Pattern]:
     """The ``keep`` abstractions of highest utility (best first) with positive utility.
 
     Args:
@@ -411,6 +436,7 @@ def find_abstractions(corpus: Corpus, max_arity: int = 3, keep: int = 1, min_use
             location) and return the best found so far (None: search until the bound proves the result optimal).
         renamings: also return bodies that only rename a production (see
             :func:`renames_a_production`); they shrink a corpus but add nothing to a library.
+        across_programs: only return abstractions that match in at least two programs.
     """
     budget = 10**12 if max_expansions is None else max_expansions
-    return _Search(corpus, max_arity, keep, min_uses, accept, budget, renamings).run()
+    return _Search(corpus, max_arity, keep, min_uses, accept, budget, renamings, across_programs).run()
