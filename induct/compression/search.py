@@ -10,7 +10,10 @@ an earlier one when the two subtrees agree).  A hole may become an argument only
 the subtree under it does not refer to a variable bound inside the abstraction; a free
 variable can enter a body only through an argument.  Dominated branches are cut: an
 argument equal to one subtree at every use (inline it instead), and a new argument equal
-to an earlier one at every use (reuse that one).  Bodies that only rename a production
+to an earlier one at every use (reuse that one); both are checked after every refinement,
+since dropping matches can make an argument constant (Stitch's argument capture and
+redundant-argument pruning).  A partial left with one distinct match location is cut too
+(the closed subtree there, an arity-0 seed, dominates it).  Bodies that only rename a production
 (η-equivalent to it, or it applied to bare variables) are never returned.
 
 Utility (Stitch's compressive utility under the cost model): for each use, the cost of
@@ -160,6 +163,10 @@ class _Search:
             return
         if self.owner is not None and self._one_program(states):
             return
+        if len(states) == 1 and c.free[states[0][0]] == 0:
+            return  # one distinct subtree: the closed subtree itself (an arity-0 seed) dominates
+        if arity and self._dominated_arguments(arity, states):
+            return
         w, cost = c.weight, c.cost
         fixed = c.costs.leaf + arity * c.costs.app
         ub = sum(w[s[0]] * (cost[s[0]] - fixed - s[3]) for s in states) - body_cost
@@ -187,6 +194,23 @@ class _Search:
         concrete = body_cost - c.costs.leaf - c.costs.app * (arity + len(depths))
         guess = sum(w[s[0]] for s in states) * max(concrete, 0)
         self.children.append((ub, tokens, depths, arity, body_cost, states, guess))
+
+    def _dominated_arguments(self, arity: int, states: list[State]) -> bool:
+        # Stitch's argument capture and redundant-argument pruning, checked after every
+        # refinement (refining drops matches, so an argument can become constant): an
+        # argument that is the same closed subtree at every match is dominated by inlining
+        # it, and two arguments equal at every match by one argument used twice.
+        first = states[0][2]
+        free = self.c.free
+        for j in range(arity):
+            v = first[j]
+            if free[v] == 0 and all(s[2][j] == v for s in states):
+                return True
+        for i in range(arity):
+            for j in range(i + 1, arity):
+                if all(s[2][i] == s[2][j] for s in states):
+                    return True
+        return False
 
     def _one_program(self, states: list[State]) -> bool:
         # Stitch's single-task pruning: matches that all lie in one program stay so under
