@@ -61,7 +61,7 @@ def _tasks_and_frontiers(lib):
 @pytest.fixture(scope="module")
 def small_config():
     return RecognitionConfig(embedding_dim=8, hidden_dim=16, batch_size=8, steps=20, n_dreams=0,
-                             progress=False, head_init_scale=0.5)
+                             progress=False, head_init_scale=0.5, prior_mix=0.0)
 
 
 @pytest.mark.parametrize("head", ["contextual", "unigram"])
@@ -85,7 +85,10 @@ def test_loss_equals_negative_log_prior(lists_library, small_config, head, stric
     from induct.recognition.model import network
 
     net = network(model.config, model.featurizer, model.layout)
-    value = float(batch_loss(net.apply({"params": model.params}, feats), progs))
+    from induct.recognition.model import prior_logits
+
+    offset = jnp.asarray(prior_logits(model))[None, None, :]
+    value = float(batch_loss(net.apply({"params": model.params}, feats) + offset, progs))
     assert value == pytest.approx(float(np.mean(losses)), rel=1e-4)
 
 
@@ -232,5 +235,46 @@ def test_config_is_validated():
         RecognitionConfig(head="trigram")
     with pytest.raises(RecognitionError, match="dream_fraction"):
         RecognitionConfig(dream_fraction=2.0)
+    with pytest.raises(RecognitionError, match="prior_mix"):
+        RecognitionConfig(prior_mix=1.0)
     with pytest.raises(RecognitionError, match="unknown"):
         RecognitionConfig().replace(hidden=3)
+
+
+def _zero_head(model):
+    params = dict(model.params)
+    params["head"] = {k: jnp.zeros_like(v) for k, v in params["head"].items()}
+    return model.with_params(params)
+
+
+@pytest.mark.parametrize("offset", [True, False])
+def test_network_output_is_a_correction_to_the_library_prior(lists_library, small_config, offset):
+    names = [p.name for p in lists_library.productions]
+    weights = {n: -0.1 * k for k, n in enumerate(names)}
+    lib = lists_library.with_log_weights(weights, -1.5)
+    model = _zero_head(RecognitionModel.init(jax.random.key(3), lib, "tokens", small_config.replace(prior_offset=offset)))
+    tasks, _ = _tasks_and_frontiers(lib)
+    logits = predict_logits(model, tasks)
+    expected = np.asarray([weights[n] for n in names] + [-1.5]) if offset else np.zeros(len(names) + 1)
+    for row in logits.reshape(-1, logits.shape[-1]):
+        np.testing.assert_allclose(row, expected, rtol=1e-6, atol=1e-6)
+
+
+def test_prior_mix_bounds_every_choice(lists_library):
+    from induct.recognition import grammar_from_logits
+
+    lib = lists_library
+    layout = ContextLayout.of(lib, "contextual")
+    logits = np.zeros((layout.n_contexts, layout.n_outputs))
+    logits[:, 0] = 60.0  # the network is certain of production 0 everywhere
+    n = layout.n_outputs
+    for mix in (0.0, 0.25):
+        g = grammar_from_logits(logits, lib, "contextual", prior_mix=mix)
+        for row in [g.no_parent, g.variable_parent] + [r for rows in g.library_grammars for r in rows]:
+            w = np.asarray(list(row.log_weights) + [row.log_variable])
+            p = np.exp(w - np.logaddexp.reduce(w))
+            if mix == 0.0:
+                assert p[0] > 0.999
+            else:  # the library prior here is uniform over the n outputs
+                assert p[0] == pytest.approx(0.75 + 0.25 / n)
+                np.testing.assert_allclose(p[1:], 0.25 / n, rtol=1e-9)

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, fields
 from typing import Any, Sequence
 
@@ -32,7 +33,7 @@ from induct.recognition.targets import HEADS, ContextLayout
 
 __all__ = [
     "RecognitionConfig", "RecognitionModel", "RecognitionError", "predict_logits", "predict_grammar",
-    "predict_grammars", "grammar_from_logits", "grow", "grow_params", "grow_model", "init_params",
+    "predict_grammars", "grammar_from_logits", "prior_logits", "grow", "grow_params", "grow_model", "init_params",
 ]
 
 
@@ -49,6 +50,14 @@ class RecognitionConfig:
         encoder: sequence cell, ``"conv"`` or ``"gru"`` (ignored by grid/points featurizers).
         embedding_dim, hidden_dim: network widths.
         head_init_scale: standard deviation of the head kernel at initialisation.
+        prior_offset: the network predicts a correction to the library's own log-weights
+            (its fitted unigram prior) rather than the log-weights themselves, so an
+            untrained or little-trained model searches like the library's prior.
+        prior_mix: weight of the library's prior in the grammars used for search: each
+            context's distribution is ``(1 − prior_mix)·network + prior_mix·library``.  A
+            confident network can make a production nearly certain in its own argument
+            (``cons`` under ``cons``), and such near-free cycles flood enumeration with
+            programs of almost equal cost; the mixture bounds every choice's probability.
         batch_size: tasks per gradient step (the batch is always padded to this size).
         learning_rate: Adam's step size.
         steps: gradient steps of one :func:`~induct.recognition.train` call.
@@ -68,6 +77,8 @@ class RecognitionConfig:
     embedding_dim: int = 32
     hidden_dim: int = 64
     head_init_scale: float = 0.01
+    prior_offset: bool = True
+    prior_mix: float = 0.25
     batch_size: int = 32
     learning_rate: float = 1e-3
     steps: int = 2000
@@ -96,6 +107,8 @@ class RecognitionConfig:
             raise RecognitionError(f"dream_method must be 'enumerate' or 'sample', got {self.dream_method!r}")
         if self.dream_seconds is not None and self.dream_seconds <= 0:
             raise RecognitionError("dream_seconds must be positive (or None)")
+        if not 0.0 <= self.prior_mix < 1.0:
+            raise RecognitionError(f"prior_mix must be in [0, 1), got {self.prior_mix}")
         if not 0.0 <= self.dream_fraction <= 1.0:
             raise RecognitionError(f"dream_fraction must be in [0, 1], got {self.dream_fraction}")
         if self.learning_rate <= 0 or (self.seconds is not None and self.seconds <= 0):
@@ -114,7 +127,8 @@ class RecognitionConfig:
     def architecture(self) -> dict[str, Any]:
         """The options that fix the parameters' shapes (written into saved models)."""
         return {"head": self.head, "encoder": self.encoder, "embedding_dim": self.embedding_dim,
-                "hidden_dim": self.hidden_dim, "head_init_scale": self.head_init_scale}
+                "hidden_dim": self.hidden_dim, "head_init_scale": self.head_init_scale,
+                "prior_offset": self.prior_offset}
 
 
 @dataclass(frozen=True)
@@ -194,10 +208,23 @@ def _jitted_apply(net: RecognitionNetwork):
     return jax.jit(lambda params, feats: net.apply({"params": params}, feats))
 
 
+def prior_logits(model: RecognitionModel) -> np.ndarray:
+    """What the network's output is added to: the library's log-weights, the variable last.
+
+    Zeros when ``config.prior_offset`` is off.  Shape ``(n_productions + 1,)``.
+    """
+    lib = model.library
+    if not model.config.prior_offset:
+        return np.zeros(len(lib.productions) + 1, dtype=np.float32)
+    weights = [p.log_weight for p in lib.productions] + [lib.variable_log_weight]
+    return np.asarray(weights, dtype=np.float32)
+
+
 def predict_logits(model: RecognitionModel, tasks: Sequence[Task], batch_size: int = 64) -> np.ndarray:
     """Logits ``(len(tasks), n_contexts, n_productions + 1)`` (batches padded to ``batch_size``)."""
     net = network(model.config, model.featurizer, model.layout)
     apply = _jitted_apply(net)
+    offset = prior_logits(model)[None, None, :]
     out = []
     feats = [model.featurizer.featurize(t) for t in tasks]
     for start in range(0, len(feats), batch_size):
@@ -205,19 +232,29 @@ def predict_logits(model: RecognitionModel, tasks: Sequence[Task], batch_size: i
         padded = chunk + [chunk[-1]] * (batch_size - len(chunk))
         batch = model.featurizer.collate(padded)
         logits = apply(model.params, {k: jnp.asarray(v) for k, v in batch.items()})
-        out.append(np.asarray(logits)[: len(chunk)])
+        out.append(np.asarray(logits)[: len(chunk)] + offset)
     if not out:
         return np.zeros((0, model.layout.n_contexts, model.layout.n_outputs), dtype=np.float32)
     return np.concatenate(out, axis=0)
 
 
-def grammar_from_logits(logits: np.ndarray, library: Library, head: str = "contextual") -> ContextualGrammar | Grammar:
-    """A ContextualGrammar (or, for a unigram head, a Grammar) with these log-weights."""
+def grammar_from_logits(logits: np.ndarray, library: Library, head: str = "contextual",
+                        prior_mix: float = 0.0) -> ContextualGrammar | Grammar:
+    """A ContextualGrammar (or, for a unigram head, a Grammar) with these log-weights.
+
+    With ``prior_mix`` > 0 every context's distribution is mixed with the library's own
+    (``(1 − prior_mix)·softmax(row) + prior_mix·softmax(library log-weights)``).
+    """
     layout = ContextLayout.of(library, head)
     logits = np.asarray(logits, dtype=np.float64)
     if logits.shape != (layout.n_contexts, layout.n_outputs):
         raise RecognitionError(f"logits of shape {logits.shape} do not fit a {head} head over "
                                f"{layout.n_productions} productions ({layout.n_contexts}, {layout.n_outputs})")
+    if prior_mix > 0:
+        prior = np.asarray([p.log_weight for p in library.productions] + [library.variable_log_weight],
+                           dtype=np.float64)
+        logits = np.logaddexp(math.log1p(-prior_mix) + _log_softmax(logits),
+                              math.log(prior_mix) + _log_softmax(prior)[None, :])
     n = layout.n_productions
 
     def row(r: int) -> Grammar:
@@ -231,10 +268,15 @@ def grammar_from_logits(logits: np.ndarray, library: Library, head: str = "conte
     return ContextualGrammar(row(0), row(1), tuple(nested))
 
 
+def _log_softmax(x: np.ndarray) -> np.ndarray:
+    return x - np.logaddexp.reduce(x, axis=-1, keepdims=True)
+
+
 def predict_grammars(model: RecognitionModel, tasks: Sequence[Task]) -> list[ContextualGrammar | Grammar]:
-    """One task-conditioned grammar per task (batched)."""
+    """One task-conditioned grammar per task (batched), mixed with the library's prior
+    by ``config.prior_mix``."""
     logits = predict_logits(model, tasks)
-    return [grammar_from_logits(lg, model.library, model.config.head) for lg in logits]
+    return [grammar_from_logits(lg, model.library, model.config.head, model.config.prior_mix) for lg in logits]
 
 
 def predict_grammar(model: RecognitionModel, task: Task) -> ContextualGrammar | Grammar:

@@ -82,7 +82,8 @@ def load(path: str | Path, library: Library, config: RecognitionConfig | None = 
     data = _read(path)
     header = json.loads(data["header"])
     featurizer = featurizer_from_json(header["featurizer"])
-    arch = header["architecture"]
+    arch = dict(header["architecture"])
+    arch.setdefault("prior_offset", False)  # files written before the option existed
     config = (config or RecognitionConfig()).replace(**arch)
     names = list(header["productions"])
     missing = [n for n in names if n not in library]

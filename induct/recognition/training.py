@@ -28,7 +28,7 @@ from induct.tasks import Task
 
 from induct.recognition.dreams import Dream, dream, dream_by_enumeration, numpy_rng
 from induct.recognition.loss import batch_loss
-from induct.recognition.model import RecognitionConfig, RecognitionModel, grow_model, network
+from induct.recognition.model import RecognitionConfig, RecognitionModel, grow_model, network, prior_logits
 from induct.recognition.targets import ContextLayout, ProgramArrays, collate_programs, program_arrays
 
 __all__ = ["TrainingItem", "training_items", "train", "evaluate_loss", "make_batch", "make_dreams"]
@@ -99,12 +99,12 @@ def make_batch(model: RecognitionModel, items: Sequence[TrainingItem]) -> tuple[
 def _steps(net: Any, learning_rate: float) -> tuple[optax.GradientTransformation, Any, Any]:
     optimizer = optax.adam(learning_rate)
 
-    def loss_fn(params, feats, progs):
-        return batch_loss(net.apply({"params": params}, feats), progs)
+    def loss_fn(params, feats, progs, offset):
+        return batch_loss(net.apply({"params": params}, feats) + offset[None, None, :], progs)
 
     @jax.jit
-    def step(params, opt_state, feats, progs):
-        loss, grads = jax.value_and_grad(loss_fn)(params, feats, progs)
+    def step(params, opt_state, feats, progs, offset):
+        loss, grads = jax.value_and_grad(loss_fn)(params, feats, progs, offset)
         updates, opt_state = optimizer.update(grads, opt_state, params)
         return optax.apply_updates(params, updates), opt_state, loss
 
@@ -117,11 +117,12 @@ def evaluate_loss(model: RecognitionModel, items: Sequence[TrainingItem]) -> flo
         return math.nan
     _, _, loss_fn = _steps(network(model.config, model.featurizer, model.layout), model.config.learning_rate)
     total, n = 0.0, 0
+    offset = jnp.asarray(prior_logits(model))
     size = model.config.batch_size
     for start in range(0, len(items), size):
         chunk = items[start:start + size]
         feats, progs = make_batch(model, chunk)
-        total += float(loss_fn(model.params, feats, progs)) * len(chunk)
+        total += float(loss_fn(model.params, feats, progs, offset)) * len(chunk)
         n += len(chunk)
     return total / n
 
@@ -225,6 +226,7 @@ def _fit(model: RecognitionModel, replays: Sequence[TrainingItem], fantasies: Se
     config = model.config
     optimizer, step, _ = _steps(network(config, model.featurizer, model.layout), config.learning_rate)
     params, opt_state = model.params, optimizer.init(model.params)
+    offset = jnp.asarray(prior_logits(model))
     progress = _Progress(config.steps, config.progress)
     curve: list[list[float]] = []
     window: list[Any] = []
@@ -234,7 +236,7 @@ def _fit(model: RecognitionModel, replays: Sequence[TrainingItem], fantasies: Se
     while done < config.steps and (deadline is None or time.perf_counter() < deadline):
         items = _batch_items(replays, fantasies, config.batch_size, config.dream_fraction, rng)
         feats, progs = make_batch(model, items)
-        params, opt_state, loss = step(params, opt_state, feats, progs)
+        params, opt_state, loss = step(params, opt_state, feats, progs, offset)
         window.append(loss)
         done += 1
         if done % 25 == 0 or done == config.steps:
