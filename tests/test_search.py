@@ -124,3 +124,69 @@ def test_enumeration_runs_inventions(lists_library):
     f = solve_task(task, Grammar.uniform(lib), "enumerate", SearchConfig(timeout=20, max_frontier=1))
     assert f.solved
     assert f.best.program == lib.parse("(lambda (map (lambda (add3 $0)) $0))")
+
+
+_ORPHAN_SCRIPT = """
+import sys
+from induct.dsl import parse_library
+from induct.grammar import Grammar
+from induct.search import SearchConfig, solve_tasks
+from induct.tasks import Example, Task
+from induct.types import parse_type
+
+lib = parse_library(sys.argv[1])
+task = Task("hang", parse_type("int -> int"), tuple(Example((x,), x + 7) for x in (1, 2)))
+solve_tasks([task], Grammar.uniform(lib), "enumerate", SearchConfig(timeout=120), workers=1)
+"""
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    from pathlib import Path
+
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+
+
+def _children(pid: int) -> list[int]:
+    from pathlib import Path
+
+    return [int(p.name) for p in Path("/proc").glob("[0-9]*")
+            if (fields := _proc_stat(int(p.name))) is not None and int(fields[1]) == pid]
+
+
+def _running(pid: int) -> bool:
+    fields = _proc_stat(pid)
+    return fields is not None and fields[0] != "Z"
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/proc/self/stat"), reason="needs /proc")
+def test_workers_exit_when_their_parent_is_killed():
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    tests_dir = str(Path(__file__).resolve().parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([tests_dir, os.environ.get("PYTHONPATH", "")]))
+    parent = subprocess.Popen([sys.executable, "-c", _ORPHAN_SCRIPT, HAZARDS + "hang : int -> int\n"], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while len(workers) < 1 and time.monotonic() < deadline:
+            time.sleep(0.5)
+            workers = _children(parent.pid)
+        assert workers, "no worker process was started"
+        time.sleep(2)  # the worker is now inside the hanging primitive
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_running(w) for w in workers):
+            time.sleep(0.2)
+        alive = [w for w in workers if _running(w)]
+        assert not alive, f"workers {alive} outlived their killed parent"
+    finally:
+        if parent.poll() is None:
+            parent.kill()

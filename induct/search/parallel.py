@@ -110,8 +110,27 @@ def _failed(task: Task, strategy: str, error: str, seconds: float = 0.0, timed_o
                     SearchStats(0, seconds, None, None, timed_out, strategy, error))
 
 
-def _worker_main(connection: Connection) -> None:
+def _exit_with_parent(parent: int, period: float = 0.5) -> None:
+    """Start a daemon thread that ends this process once ``parent`` is gone.
+
+    A parent killed outright (SIGKILL) cannot stop its workers; without this they would
+    search on, unseen, until their current task's timeout.
+    """
+    import threading
+
+    def watch() -> None:
+        while True:
+            time.sleep(period)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="induct-parent-watch", daemon=True).start()
+
+
+def _worker_main(connection: Connection, parent: int | None = None) -> None:
     """Worker loop: receive (task, grammar spec, strategy, config), answer with the frontier."""
+    if parent is not None:
+        _exit_with_parent(parent)
     while True:
         try:
             message = connection.recv()
@@ -132,7 +151,7 @@ def _worker_main(connection: Connection) -> None:
 class _Worker:
     def __init__(self, context: Any) -> None:
         self.connection, child = context.Pipe()
-        self.process = context.Process(target=_worker_main, args=(child,), daemon=True)
+        self.process = context.Process(target=_worker_main, args=(child, os.getpid()), daemon=True)
         self.process.start()
         child.close()
         self.task: int | None = None
