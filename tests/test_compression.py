@@ -165,3 +165,43 @@ def test_utility_is_corpus_saving_minus_body_structure():
     inv = result.inventions[0]
     assert inv.body == parse_program("(lambda (lambda (map (lambda (+ (* $0 $2) 1)) $0)))")
     assert inv.utility == result.cost_before - result.cost_after - 608
+
+
+def test_search_bound_holds_for_an_argument_used_three_times():
+    from induct.compression import Corpus
+    from induct.compression.search import find_abstractions, pattern_body
+
+    # Each use saves the body's structure plus two extra copies of its argument.
+    xs = ["(a (b c))", "(d (e f))", "(g (h i))", "(j (k l))"]
+    corpus = Corpus([parse_program(f"(top{i} (k (p {x}) (q {x}) (r {x})))") for i, x in enumerate(xs)])
+    best = find_abstractions(corpus, max_arity=2, keep=1, max_expansions=None, renamings=True)
+    assert pattern_body(best[0], corpus) == parse_program("(lambda (k (p $0) (q $0) (r $0)))")
+    structure, argument, use = 4 * 100 + 6, 3 * 100 + 2, 100 + 1
+    assert best[0].utility == 4 * (structure - use + 2 * argument) - structure
+
+
+def test_across_programs_skips_a_fragment_repeated_inside_one_program():
+    from induct.compression import Corpus
+    from induct.compression.search import find_abstractions
+
+    one = parse_program("(z " + " ".join(["(big (frag (x y) (u v)))"] * 6) + ")")
+    others = [parse_program(f"(w{i} (s (t {i})))") for i in range(3)]
+    corpus = Corpus([one] + others)
+    within = find_abstractions(corpus, max_arity=1, max_expansions=None)
+    across = find_abstractions(corpus, max_arity=1, max_expansions=None, across_programs=True)
+    owner = corpus.owner()
+    assert owner[corpus.roots[0]] == 0 and within[0].arity == 0
+    assert across[0].arity == 1 and across[0].uses == 3
+
+
+def test_arguments_are_applied_last_introduced_first():
+    from induct.compression import Corpus
+    from induct.compression.corpus import APP, LEAF
+    from induct.compression.search import ARG, Pattern, pattern_body
+
+    # Arguments are introduced left to right; the leftmost hole is bound by the innermost λ.
+    corpus = Corpus([parse_program("(f a b)")])
+    f = corpus.symbols.index(parse_program("f"))
+    tokens = ((APP, 0), (APP, 0), (LEAF, f), (ARG, 0), (ARG, 1))
+    body = pattern_body(Pattern(tokens, 2, 0.0, 0.0), corpus)
+    assert body == parse_program("(lambda (lambda (f $0 $1)))")

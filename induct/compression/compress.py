@@ -155,7 +155,10 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
     for step in range(config.iterations):
         corpus = Corpus(programs, weights, config.costs)
         accept = _type_filter(corpus, lib) if lib is not None else None
-        patterns = find_abstractions(corpus, config.max_arity, config.candidates, config.min_uses, accept,
+        # Under the utility rule with nothing to type-check only the best pattern is used, and
+        # keeping just one lets the search prune against the best utility, not the k-th.
+        keep = 1 if config.stop == "utility" and lib is None else config.candidates
+        patterns = find_abstractions(corpus, config.max_arity, keep, config.min_uses, accept,
                                      config.max_expansions, config.renamings, config.across_programs)
         chosen = None
         for pattern in patterns:

@@ -22,7 +22,9 @@ uses, minus the cost of the body.  The body is charged for its structure only (s
 bound variables, λs and applications; its argument slots are free, as Stitch counts it).
 Its upper bound for a partial — every use saving all
 of its subtree except the arguments bound so far — only decreases as a partial is
-refined, so partials whose bound is below the k-th best finished abstraction are dropped;
+refined, so partials whose bound is below the k-th best finished abstraction are dropped
+(it is a true bound, also where an argument is used twice, so a search that ends within
+its budget returns the best abstraction);
 children are tried in order of a guess of their value, so strong abstractions are finished
 early and the threshold rises fast.
 The utility of a finished abstraction is computed exactly with a dynamic program that
@@ -170,21 +172,9 @@ class _Search:
         w, cost = c.weight, c.cost
         fixed = c.costs.leaf + arity * c.costs.app
         ub = sum(w[s[0]] * (cost[s[0]] - fixed - s[3]) for s in states) - body_cost
-        if ub <= self.threshold:
+        # A finished pattern that ties the threshold is still looked at (a larger body wins ties).
+        if ub < self.threshold or (ub == self.threshold and depths):
             return
-        # Every use saves the same amount S (the body minus the invention's own cost) and the
-        # body costs at least S, so with the uses sorted by their most possible saving,
-        # utility ≤ max_k (W_k − 1)·s_k.  This ignores the extra saving of an argument used
-        # twice in the body, so it is a heuristic bound where arguments are reused.
-        if len(states) > 1:
-            ranked = sorted(((cost[s[0]] - fixed - s[3], w[s[0]]) for s in states), reverse=True)
-            total, ub2 = 0.0, 0.0
-            for saving, weight in ranked:
-                total += weight
-                ub2 = max(ub2, (total - 1.0) * saving)
-            ub = min(ub, ub2)
-            if ub <= self.threshold:
-                return
         if not depths:
             self._finish(tokens, arity, body_cost, states, ub)
             return
@@ -232,7 +222,10 @@ class _Search:
         if not self.renamings and renames_a_production(pattern_body(Pattern(tokens, arity, 0.0, 0.0), self.c)):
             return
         utility = self._exact_utility(tokens, arity, states)
-        if utility <= self.threshold:
+        if utility < self.threshold or utility <= 0:
+            return
+        if len(self.best) >= self.keep and utility == self.threshold and (
+                body_cost <= _body_cost(self.best[-1].tokens, self.c)):
             return
         pattern = Pattern(tokens, arity, utility, sum(self.c.weight[s[0]] for s in states))
         if self.accept is not None and not self.accept(pattern):
