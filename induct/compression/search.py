@@ -160,20 +160,19 @@ class _Search:
     # --- bounds -------------------------------------------------------------------------
     def _push(self, tokens, depths, arity, body_cost, states: list[State]) -> None:
         c = self.c
-        occ = c.occurrences
-        if sum(occ[s[0]] for s in states) < self.min_uses:
-            return
-        if self.owner is not None and self._one_program(states):
+        if len(states) < self.min_uses and sum(c.occurrences[s[0]] for s in states) < self.min_uses:
             return
         if len(states) == 1 and c.free[states[0][0]] == 0:
             return  # one distinct subtree: the closed subtree itself (an arity-0 seed) dominates
-        if arity and self._dominated_arguments(arity, states):
-            return
         w, cost = c.weight, c.cost
         fixed = c.costs.leaf + arity * c.costs.app
         ub = sum(w[s[0]] * (cost[s[0]] - fixed - s[3]) for s in states) - body_cost
         # A finished pattern that ties the threshold is still looked at (a larger body wins ties).
         if ub < self.threshold or (ub == self.threshold and depths):
+            return
+        if self.owner is not None and self._one_program(states):
+            return
+        if arity and self._dominated_arguments(arity, states):
             return
         if not depths:
             self._finish(tokens, arity, body_cost, states, ub)
@@ -246,6 +245,11 @@ class _Search:
             where = match_pattern(c, tokens, arity, loc)
             assert where is not None
             use[loc] = (c.cost[loc] - fixed - argcost, [m for m, _ in where])  # type: ignore[misc]
+        if all(u[0] > 0 for u in use.values()) and not any(
+                m in use for loc in use for m in _body_nodes(c, tokens, loc)):
+            # No use lies inside another's body, so every use is taken: the plain sum is exact.
+            w = c.weight
+            return sum(w[loc] * u[0] for loc, u in use.items()) - _body_cost(tokens, c)
         relevant = set(use)
         frontier = list(use)
         while frontier:
@@ -416,6 +420,24 @@ def renames_a_production(body: Program) -> bool:
             return False
         p = p.f
     return isinstance(p, (Primitive, Invented))
+
+
+def _body_nodes(corpus: Corpus, tokens, node: int) -> list[int]:
+    """The corpus nodes that ``tokens`` (matching at ``node``) covers with its body, ``node`` excepted."""
+    kind, a, b = corpus.kind, corpus.a, corpus.b
+    stack = [node]
+    covered = []
+    for tk, _ in tokens:
+        m = stack.pop()
+        if tk == ARG:
+            continue
+        covered.append(m)
+        if tk == APP:
+            stack.append(b[m])
+            stack.append(a[m])
+        elif tk == LAM:
+            stack.append(a[m])
+    return covered[1:]
 
 
 def _closed_tokens(corpus: Corpus, i: int):
