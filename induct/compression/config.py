@@ -48,7 +48,8 @@ class CompressionConfig:
             improves (the default); ``"utility"`` accepts the best abstraction while it
             shrinks the corpus plus library under the cost model (Stitch's rule).
         candidates: how many of the best abstractions (by utility) are checked against the
-            objective and the type checker at each step.
+            objective and the type checker at each step (under ``stop="utility"`` with no
+            library to type-check, only the best is searched for: it prunes harder).
         min_uses: an abstraction must match at least this many places in the corpus.
         costs: the cost model used to rank abstractions and count compression.
         name_prefix: inventions are named from their body's head symbols; this prefix is
