@@ -12,6 +12,7 @@ sorted); :func:`enumerative_search` is the strategy's core.
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from bisect import bisect_right
@@ -104,6 +105,11 @@ class EnumerationRun:
     def run(self) -> Frontier:
         timed_out = False
         error = None
+        gc_was_enabled = gc.isenabled()
+        # The table holds millions of long-lived, acyclic objects; the cyclic collector would
+        # traverse them again and again (2-3x the search's CPU time).  Reference counting
+        # frees them; the collector is back on as soon as the search ends.
+        gc.disable()
         try:
             lo = -1.0
             while lo < self.config.max_cost and not self.done:
@@ -116,6 +122,9 @@ class EnumerationRun:
                 error = f"stopped at the memory bound ({self.config.max_stored:,} stored subprograms)"
         except RecursionError:
             error = "recursion limit reached while building programs"
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return self.builder.frontier(self.tried, timed_out, error)
 
     def _tick(self) -> None:
