@@ -205,3 +205,16 @@ def test_arguments_are_applied_last_introduced_first():
     tokens = ((APP, 0), (APP, 0), (LEAF, f), (ARG, 0), (ARG, 1))
     body = pattern_body(Pattern(tokens, 2, 0.0, 0.0), corpus)
     assert body == parse_program("(lambda (lambda (f $0 $1)))")
+
+
+def test_inventions_are_named_after_the_named_inventions_they_use():
+    from induct.programs import Application, Primitive
+
+    incr = Invented(parse_program("(lambda (+ $0 1))"), "incr")
+    corpus = []
+    for h, x in [("h1", "a"), ("h2", "b"), ("h3", "c"), ("h4", "d"), ("h5", "e")]:
+        inner = Application(incr, Application(incr, Application(incr, Primitive(x))))
+        corpus.append(Application(Primitive(h), inner))
+    result = compress_programs(corpus, CompressionConfig(iterations=1, max_arity=1, stop="utility"))
+    assert len(result.inventions) == 1
+    assert result.inventions[0].name == "incr_1"  # "incr" itself is taken

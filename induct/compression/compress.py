@@ -98,13 +98,14 @@ def _readable(name: str) -> str:
 def _invention_name(pattern: Pattern, corpus: Corpus, taken: set[str], prefix: str) -> str:
     words = []
     for kind, v in pattern.tokens:
-        if kind == LEAF and isinstance(corpus.symbols[v], Primitive):
-            w = _readable(corpus.symbols[v].name)  # type: ignore[union-attr]
+        symbol = corpus.symbols[v] if kind == LEAF else None
+        if isinstance(symbol, Primitive) or (isinstance(symbol, Invented) and symbol.name):
+            w = _readable(symbol.name)  # type: ignore[arg-type]
             if w and not w[0].isdigit() and w not in words:
                 words.append(w)
         if len(words) == 2:
             break
-    base = "_".join(words) if words else prefix
+    base = "_".join(words) if words else (prefix.rstrip("_") or "f")
     name, k = base, 1
     while name in taken:
         name = f"{base}_{k}"
