@@ -159,3 +159,13 @@ def test_sigkill_mid_iteration_then_resume_matches_uninterrupted(finished_run, t
     assert _entries(run_dir) == _entries(reference_dir)
     # Nothing checkpointed was redone: iteration 1's metrics are the ones written before the kill.
     assert result.metrics[0] == json.loads((run_dir / "metrics.jsonl").read_text().splitlines()[0])
+
+
+def test_progress_lines_estimate_the_time_left():
+    import time
+
+    from induct.wake_sleep.loop import _eta
+
+    assert _eta(time.time() - 10, 2, 10) == ", ETA 0:00:40"  # 5 s a task, 8 left
+    assert _eta(time.time(), 0, 5) == ""  # nothing to go on yet
+    assert _eta(time.time() - 3, 5, 5) == ""  # the phase is over

@@ -276,7 +276,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     bar.update(f"iteration {i}: wake, searching {len(batch)} tasks", force=True)
     found = phases.wake(batch, state.library, state.model, config, config.max_programs, config.timeout,
                         lambda done, solved: bar.update(f"iteration {i}: wake {done}/{len(batch)} tasks, "
-                                                        f"{solved} solved"))
+                                                        f"{solved} solved{_eta(t0, done, len(batch))}"))
     frontiers = dict(state.frontiers)
     for name, f in found.items():
         if f.solved:
@@ -318,7 +318,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
         t3 = time.time()
         tested = phases.wake(test_tasks, library, model, config, config.test_max_programs, config.test_timeout,
                              lambda done, solved: bar.update(f"iteration {i}: test {done}/{len(test_tasks)}, "
-                                                             f"{solved} solved"))
+                                                             f"{solved} solved{_eta(t3, done, len(test_tasks))}"))
         metrics["test_solved"] = sum(1 for f in tested.values() if f.solved)
         metrics["test_total"] = len(test_tasks)
         metrics["test_seconds"] = time.time() - t3
@@ -336,6 +336,13 @@ def _batch(tasks: list[Task], config: TrainConfig, iteration: int) -> list[Task]
     start = ((iteration - 1) * n) % len(tasks)
     idx = [order[(start + k) % len(tasks)] for k in range(n)]
     return [tasks[j] for j in idx]
+
+
+def _eta(start: float, done: int, total: int) -> str:
+    """", ETA h:mm:ss" for a phase that has done ``done`` of ``total`` since ``start``."""
+    if done <= 0 or done >= total:
+        return ""
+    return f", ETA {_clock((time.time() - start) / done * (total - done))}"
 
 
 def _median(xs: list[float]) -> float | None:
