@@ -2,7 +2,8 @@
 
 Learns on the 109 list train tasks for as many iterations as fit the training budget
 (default 90 minutes of wall time on 2 cores, counted from the run's own metrics so that a
-resumed run keeps to it), testing cheaply after every iteration (a program budget per
+resumed run keeps to it; an iteration starts only if one as long as the last still
+fits), testing cheaply after every iteration (a program budget per
 task), then tests the final library and recognition model on the 109 test tasks
 (``test`` + ``dropped_easy_test``) at 30 s per task.  The run directory is kept: rerunning
 the script resumes it where it stopped.  Ablations (no recognition model; no compression)
@@ -59,7 +60,14 @@ def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks:
     spent = sum(m.get("seconds", 0) for m in (state.metrics if state else []))
     iteration = state.iteration if state else 0
     result = None
-    while iteration < config.iterations and spent < budget_seconds:
+
+    def fits() -> bool:
+        # Another iteration starts only if one as long as the last still fits the budget.
+        metrics = result.metrics if result else (state.metrics if state else [])
+        last = metrics[-1].get("seconds", 0) if metrics else 0
+        return spent + last <= budget_seconds
+
+    while iteration < config.iterations and fits():
         target = iteration + 1
         if iteration == 0 and not (run_dir / "config.toml").exists():
             result = train(config.replace(iterations=1), run_dir, domain=domain, overwrite=True)
