@@ -125,7 +125,7 @@ class RecognitionConfig:
         return RecognitionConfig(**values)
 
     def architecture(self) -> dict[str, Any]:
-        """The options that fix the parameters' shapes (written into saved models)."""
+        """The options that fix the parameters' shapes and meaning (written into saved models)."""
         return {"head": self.head, "encoder": self.encoder, "embedding_dim": self.embedding_dim,
                 "hidden_dim": self.hidden_dim, "head_init_scale": self.head_init_scale,
                 "prior_offset": self.prior_offset}
@@ -213,11 +213,16 @@ def prior_logits(model: RecognitionModel) -> np.ndarray:
 
     Zeros when ``config.prior_offset`` is off.  Shape ``(n_productions + 1,)``.
     """
-    lib = model.library
+    weights = _library_log_weights(model.library)
     if not model.config.prior_offset:
-        return np.zeros(len(lib.productions) + 1, dtype=np.float32)
-    weights = [p.log_weight for p in lib.productions] + [lib.variable_log_weight]
-    return np.asarray(weights, dtype=np.float32)
+        weights = np.zeros_like(weights)
+    return weights.astype(np.float32)
+
+
+def _library_log_weights(library: Library) -> np.ndarray:
+    """The library's production log-weights, the variable's last."""
+    return np.asarray([p.log_weight for p in library.productions] + [library.variable_log_weight],
+                      dtype=np.float64)
 
 
 def predict_logits(model: RecognitionModel, tasks: Sequence[Task], batch_size: int = 64) -> np.ndarray:
@@ -251,10 +256,8 @@ def grammar_from_logits(logits: np.ndarray, library: Library, head: str = "conte
         raise RecognitionError(f"logits of shape {logits.shape} do not fit a {head} head over "
                                f"{layout.n_productions} productions ({layout.n_contexts}, {layout.n_outputs})")
     if prior_mix > 0:
-        prior = np.asarray([p.log_weight for p in library.productions] + [library.variable_log_weight],
-                           dtype=np.float64)
         logits = np.logaddexp(math.log1p(-prior_mix) + _log_softmax(logits),
-                              math.log(prior_mix) + _log_softmax(prior)[None, :])
+                              math.log(prior_mix) + _log_softmax(_library_log_weights(library))[None, :])
     n = layout.n_productions
 
     def row(r: int) -> Grammar:
