@@ -107,7 +107,8 @@ class EnumerationRun:
         error = None
         gc_was_enabled = gc.isenabled()
         # The table holds millions of long-lived, acyclic objects; the cyclic collector would
-        # traverse them again and again (2-3x the search's CPU time).  Reference counting
+        # traverse them again and again (about 1.6x the CPU rate with it off; see
+        # benchmarks/enumeration_speed.py).  Reference counting
         # frees them; the collector is back on as soon as the search ends.
         gc.disable()
         try:
