@@ -37,7 +37,7 @@ def _config(quick: bool, **changes):
                            compression_iterations=3, seed=0)
     else:
         base = TrainConfig(domain="lists", iterations=100, batch_size=40, max_programs=400_000, timeout=30,
-                           test_max_programs=50_000, test_timeout=15, recognition_steps=600, dreams=500,
+                           test_max_programs=20_000, test_timeout=10, recognition_steps=600, dreams=500,
                            compression_iterations=5, seed=0)
     return base.replace(**changes)
 

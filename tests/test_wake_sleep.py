@@ -169,3 +169,27 @@ def test_progress_lines_estimate_the_time_left():
     assert _eta(time.time() - 10, 2, 10) == ", ETA 0:00:40"  # 5 s a task, 8 left
     assert _eta(time.time(), 0, 5) == ""  # nothing to go on yet
     assert _eta(time.time() - 3, 5, 5) == ""  # the phase is over
+
+
+def test_unsolved_first_batches_search_unsolved_tasks_before_solved_ones():
+    from induct.wake_sleep.loop import _batch
+
+    tasks, _ = DOMAIN.load_tasks()
+    config = CONFIG.replace(batch_size=3)
+    cyclic = config.replace(task_order="cyclic")
+    # Before anything is solved both orders give the same batches.
+    assert [t.name for t in _batch(tasks, config, 2, {})] == [t.name for t in _batch(tasks, cyclic, 2, {})]
+    # A solved task of the cyclic batch gives way to the next unsolved one in the rotation.
+    first = _batch(tasks, cyclic, 1)
+    frontiers = {first[0].name: _SolvedStub()}
+    batch = _batch(tasks, config, 1, frontiers)
+    assert first[0].name not in [t.name for t in batch]
+    assert [t.name for t in batch[:2]] == [t.name for t in first[1:]]
+    with pytest.raises(Exception, match="task_order"):
+        config.replace(task_order="random")
+
+
+class _SolvedStub:
+    """What the batch rule reads of a frontier."""
+
+    solved = True

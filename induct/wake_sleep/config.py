@@ -10,7 +10,13 @@ from typing import Any
 
 from induct.errors import InductError
 
-__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml"]
+__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml", "TASK_ORDERS"]
+
+TASK_ORDERS = ("unsolved-first", "cyclic")
+"""How an iteration's batch is drawn from the train tasks (a fixed seeded rotation either way):
+``cyclic`` takes the next ``batch_size`` tasks of the rotation; ``unsolved-first`` takes the
+tasks without a solution first (in rotation order), then solved ones, so that the search
+goes where it is still needed while each solved task is still revisited now and then."""
 
 
 class ConfigError(InductError):
@@ -21,7 +27,8 @@ class ConfigError(InductError):
 class TrainConfig:
     """Everything a wake-sleep run needs; defaults suit a laptop and finish in minutes.
 
-    Search budgets are counted in programs (``max_programs``) so that a run with a fixed
+    ``task_order`` picks each iteration's batch (see :data:`TASK_ORDERS`).  Search budgets
+    are counted in programs (``max_programs``) so that a run with a fixed
     seed is reproducible whatever the machine's load; ``timeout`` is a wall-clock safety
     net per task.
     """
@@ -33,6 +40,7 @@ class TrainConfig:
     test_splits: tuple[str, ...] | None = None
     iterations: int = 3
     batch_size: int = 25
+    task_order: str = "unsolved-first"
     max_programs: int = 60_000
     timeout: float = 10.0
     test_every: int = 1
@@ -68,6 +76,8 @@ class TrainConfig:
                      "compression_iterations"]:
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be ≥ 0, got {getattr(self, name)}")
+        if self.task_order not in TASK_ORDERS:
+            raise ConfigError(f"task_order must be one of {', '.join(TASK_ORDERS)}, got {self.task_order!r}")
         if not 0 <= self.arity <= 3:
             raise ConfigError(f"arity must be 0..3, got {self.arity}")
 

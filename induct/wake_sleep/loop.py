@@ -269,7 +269,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     i = state.iteration + 1
     rng = np.random.default_rng([config.seed, i])
     t0 = time.time()
-    batch = _batch(train_tasks, config, i)
+    batch = _batch(train_tasks, config, i, state.frontiers)
     metrics: dict[str, Any] = {"iteration": i, "batch": len(batch)}
 
     # Wake: search the batch with the current library and the recognition model's grammars.
@@ -329,13 +329,22 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     return RunState(i, library, frontiers, model, state.metrics + [metrics])
 
 
-def _batch(tasks: list[Task], config: TrainConfig, iteration: int) -> list[Task]:
-    """The training batch of an iteration: a fixed seeded order, taken cyclically."""
+def _batch(tasks: list[Task], config: TrainConfig, iteration: int,
+           frontiers: dict[str, Frontier] | None = None) -> list[Task]:
+    """The training batch of an iteration, from a fixed seeded rotation of the tasks.
+
+    ``cyclic``: the next ``batch_size`` tasks of the rotation.  ``unsolved-first``: the
+    rotation from the same starting point, tasks without a solution first; while some task
+    has never been searched this is the cyclic batch's order of discovery.
+    """
     order = np.random.default_rng([config.seed, 0]).permutation(len(tasks))
     n = min(config.batch_size, len(tasks))
     start = ((iteration - 1) * n) % len(tasks)
-    idx = [order[(start + k) % len(tasks)] for k in range(n)]
-    return [tasks[j] for j in idx]
+    rotation = [tasks[order[(start + k) % len(tasks)]] for k in range(len(tasks))]
+    if config.task_order == "unsolved-first" and frontiers is not None:
+        solved = {name for name, f in frontiers.items() if f.solved}
+        rotation = [t for t in rotation if t.name not in solved] + [t for t in rotation if t.name in solved]
+    return rotation[:n]
 
 
 def _eta(start: float, done: int, total: int) -> str:
