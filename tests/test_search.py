@@ -190,3 +190,28 @@ def test_workers_exit_when_their_parent_is_killed():
     finally:
         if parent.poll() is None:
             parent.kill()
+
+
+_UNGUARDED_SCRIPT = """
+from induct.dsl import load_library
+from induct.grammar import Grammar
+from induct.search import SearchConfig, solve_tasks
+from induct.tasks import Example, Task
+from induct.types import parse_type
+
+tasks = [Task(f"add-{k}", parse_type("int -> int"), tuple(Example((x,), x + k) for x in (1, 2))) for k in (1, 2, 3)]
+frontiers = solve_tasks(tasks, Grammar.uniform(load_library("lists")), "enumerate", SearchConfig(timeout=5), workers=2)
+print("solved", sum(f.solved for f in frontiers.values()))
+"""
+
+
+def test_a_script_without_a_main_guard_gets_a_clear_error_not_empty_frontiers(tmp_path):
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(_UNGUARDED_SCRIPT)
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode != 0, done.stdout
+    assert "solved" not in done.stdout
+    assert 'if __name__ == "__main__":' in done.stderr

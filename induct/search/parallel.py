@@ -155,6 +155,7 @@ class _Worker:
         self.process.start()
         child.close()
         self.task: int | None = None
+        self.acknowledged = False  # has this process ever taken a task?
         self.started: float | None = None
         self.sent: float = 0.0
 
@@ -233,6 +234,8 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
     pending.reverse()
     pool = [_Worker(context) for _ in range(n_workers)]
     limit = config.timeout + GRACE_SECONDS
+    any_started = False
+    startup_deaths = 0
     try:
         while pending or any(w.task is not None for w in pool):
             for w in pool:
@@ -251,8 +254,13 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
                 if w.task is None:
                     continue
                 outcome = _poll(w, ready, now, limit)
+                any_started = any_started or w.acknowledged
                 if outcome is None:
                     continue
+                if not w.acknowledged and not w.process.is_alive() and not any_started:
+                    startup_deaths += 1
+                    if startup_deaths >= n_workers:
+                        raise InductError(_startup_failure(w.process.exitcode))
                 task = tasks[w.task]
                 w.task = None
                 if isinstance(outcome, dict):
@@ -271,6 +279,13 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
                 w.kill()
 
 
+def _startup_failure(exitcode: int | None) -> str:
+    return (f"the search's worker processes exit as they start (exit code {exitcode}), before taking any "
+            "task. Workers are started with multiprocessing's 'spawn' method, which imports the main "
+            "script in every worker: if a script calls induct's search or training at its top level, put "
+            "that code under `if __name__ == \"__main__\":`. Or search in this process (workers=0).")
+
+
 def _poll(w: _Worker, ready: list, now: float, limit: float) -> dict | tuple[str, bool] | None:
     """The frontier's JSON, (error, timed out) for a lost task, or None while it runs."""
     if w.connection in ready:
@@ -279,6 +294,7 @@ def _poll(w: _Worker, ready: list, now: float, limit: float) -> dict | tuple[str
                 message = w.connection.recv()
                 if message[0] == "start":
                     w.started = now
+                    w.acknowledged = True
                 elif message[0] == "error":
                     return (message[2], False)
                 else:
