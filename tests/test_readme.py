@@ -43,7 +43,7 @@ def test_library_api_example_trains_a_user_domain(tmp_path):
 
 def test_lower_level_example_solves_tasks():
     blocks = _python_blocks()
-    namespace: dict = {}
+    namespace: dict = {"__name__": "__main__"}
     exec(compile(blocks[1], "README.md", "exec"), namespace)
     frontiers = namespace["frontiers"]
     assert set(frontiers) == {t.name for t in namespace["tasks"]}
