@@ -16,7 +16,7 @@ TASK_ORDERS = ("unsolved-first", "cyclic")
 """How an iteration's batch is drawn from the train tasks (a fixed seeded rotation either way):
 ``cyclic`` takes the next ``batch_size`` tasks of the rotation; ``unsolved-first`` takes the
 tasks without a solution first (in rotation order), then solved ones, so that the search
-goes where it is still needed while each solved task is still revisited now and then."""
+goes where it is still needed; solved tasks fill the batch when fewer are unsolved."""
 
 
 class ConfigError(InductError):

@@ -334,8 +334,8 @@ def _batch(tasks: list[Task], config: TrainConfig, iteration: int,
     """The training batch of an iteration, from a fixed seeded rotation of the tasks.
 
     ``cyclic``: the next ``batch_size`` tasks of the rotation.  ``unsolved-first``: the
-    rotation from the same starting point, tasks without a solution first; while some task
-    has never been searched this is the cyclic batch's order of discovery.
+    rotation from the same starting point, tasks without a solution first (with none solved
+    yet, the cyclic batch).
     """
     order = np.random.default_rng([config.seed, 0]).permutation(len(tasks))
     n = min(config.batch_size, len(tasks))
