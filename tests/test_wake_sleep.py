@@ -172,6 +172,7 @@ def test_progress_lines_estimate_the_time_left():
 
 
 def test_unsolved_first_batches_search_unsolved_tasks_before_solved_ones():
+    from induct.wake_sleep.config import ConfigError
     from induct.wake_sleep.loop import _batch
 
     tasks, _ = DOMAIN.load_tasks()
@@ -180,12 +181,12 @@ def test_unsolved_first_batches_search_unsolved_tasks_before_solved_ones():
     # Before anything is solved both orders give the same batches.
     assert [t.name for t in _batch(tasks, config, 2, {})] == [t.name for t in _batch(tasks, cyclic, 2, {})]
     # A solved task of the cyclic batch gives way to the next unsolved one in the rotation.
-    first = _batch(tasks, cyclic, 1)
+    first = _batch(tasks, cyclic, 1, {})
     frontiers = {first[0].name: _SolvedStub()}
     batch = _batch(tasks, config, 1, frontiers)
     assert first[0].name not in [t.name for t in batch]
     assert [t.name for t in batch[:2]] == [t.name for t in first[1:]]
-    with pytest.raises(Exception, match="task_order"):
+    with pytest.raises(ConfigError, match="task_order"):
         config.replace(task_order="random")
 
 

@@ -329,8 +329,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     return RunState(i, library, frontiers, model, state.metrics + [metrics])
 
 
-def _batch(tasks: list[Task], config: TrainConfig, iteration: int,
-           frontiers: dict[str, Frontier] | None = None) -> list[Task]:
+def _batch(tasks: list[Task], config: TrainConfig, iteration: int, frontiers: dict[str, Frontier]) -> list[Task]:
     """The training batch of an iteration, from a fixed seeded rotation of the tasks.
 
     ``cyclic``: the next ``batch_size`` tasks of the rotation.  ``unsolved-first``: the
@@ -341,7 +340,7 @@ def _batch(tasks: list[Task], config: TrainConfig, iteration: int,
     n = min(config.batch_size, len(tasks))
     start = ((iteration - 1) * n) % len(tasks)
     rotation = [tasks[order[(start + k) % len(tasks)]] for k in range(len(tasks))]
-    if config.task_order == "unsolved-first" and frontiers is not None:
+    if config.task_order == "unsolved-first":
         solved = {name for name, f in frontiers.items() if f.solved}
         rotation = [t for t in rotation if t.name not in solved] + [t for t in rotation if t.name in solved]
     return rotation[:n]
