@@ -10,6 +10,7 @@ from induct.grammar import ContextualGrammar, Grammar
 from induct.grammar.core import VARIABLE_PARENT
 from induct.programs import Abstraction, Application
 from induct.search import enumerate_programs
+from induct.search.table import Table, build_program
 from induct.types import Substitution, free_type_variables, is_arrow, parse_type
 
 REQUESTS = ["list(int) -> list(int)", "list(int) -> int", "int -> int -> bool", "list(t0) -> list(t0)",
@@ -132,3 +133,25 @@ def test_unordered_bands_give_the_same_programs(lists_library):
     ordered = dict(enumerate_programs(g, request, max_cost=10.0))
     banded = dict(enumerate_programs(g, request, max_cost=10.0, exact_order=False, band_width=3.0))
     assert ordered == banded
+
+
+@pytest.mark.parametrize("request_text", ["list(int) -> list(int)", "list(t0) -> t0 -> bool"])
+def test_contextual_rules_are_built_once_for_every_parent_context(lists_library, request_text):
+
+    request = parse_type(request_text)
+    g = _random_contextual(lists_library, 5)
+
+    def programs(share):
+        table = Table(g, request)
+        table.share = share
+        out = {}
+        for cost, rule, kids in table.band(-1.0, 12.0):
+            out[table.wrap(build_program(rule, kids))] = cost
+        return out, table.stored
+
+    shared, built_shared = programs(True)
+    separate, built_separate = programs(False)
+    assert len(shared) > 100
+    assert shared.keys() == separate.keys()
+    assert all(math.isclose(shared[p], separate[p], abs_tol=1e-9) for p in shared)
+    assert built_shared < built_separate

@@ -12,6 +12,7 @@ holds one such distribution per (parent production, argument index), plus one fo
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -231,17 +232,32 @@ def _shift_type(t: Type, by: int) -> Type:
     return TypeConstructor(t.name, tuple(_shift_type(a, by) for a in t.args))
 
 
-def _fresh_candidates(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> list[Candidate]:
-    raw: list[tuple[float, Program, int, tuple[Type, ...], Substitution]] = []
-    for i, (t, p, w) in enumerate(zip(g._types, g._programs, g.log_weights)):  # type: ignore[attr-defined]
-        if w == -math.inf:
-            continue
+_FITS: dict[int, dict] = {}
+"""Per library (by id, dropped with it): :func:`_fits` by (request, environment, variables)."""
+
+
+def _fits(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> tuple[list, list]:
+    """The productions and variables whose return type unifies with ``request``.
+
+    This does not depend on the weights, so it is computed once per library and shared by
+    every grammar over it (a contextual grammar has one per parent context).
+    """
+    cache = _FITS.get(id(g.library))
+    if cache is None:
+        cache = _FITS[id(g.library)] = {}
+        weakref.finalize(g.library, _FITS.pop, id(g.library), None)
+    key = (request, env, s.next_variable) if not s._map else None
+    got = cache.get(key) if key is not None else None
+    if got is not None:
+        return got
+    productions = []
+    for i, (t, p) in enumerate(zip(g._types, g._programs)):  # type: ignore[attr-defined]
         t2, s2 = instantiate(t, s)
         try:
             s3 = unify(return_of(t2), request, s2)
         except TypeUnificationError:
             continue
-        raw.append((w, p, i, arguments_of(t2), s3))
+        productions.append((p, i, arguments_of(t2), s3))
     variables = []
     for j, e in enumerate(env):
         try:
@@ -249,6 +265,17 @@ def _fresh_candidates(g: Grammar, request: Type, s: Substitution, env: tuple[Typ
         except TypeUnificationError:
             continue
         variables.append((Index(j), arguments_of(e), s3))
+    got = (productions, variables)
+    if key is not None:
+        cache[key] = got
+    return got
+
+
+def _fresh_candidates(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> list[Candidate]:
+    productions, variables = _fits(g, request, s, env)
+    weights = g.log_weights
+    raw: list[tuple[float, Program, int, tuple[Type, ...], Substitution]] = [
+        (weights[i], p, i, args, s3) for p, i, args, s3 in productions if weights[i] != -math.inf]
     if variables:
         share = g.log_variable - math.log(len(variables))
         for prog, args, s3 in variables:

@@ -26,7 +26,7 @@ from bisect import bisect_right
 from typing import Any, Callable, Iterator, Sequence
 
 from induct.errors import InductError
-from induct.grammar.core import ROOT, VARIABLE_PARENT
+from induct.grammar.core import ROOT, VARIABLE_PARENT, ContextualGrammar
 from induct.programs import Abstraction, Program, application
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.search.closures import UNSET, closure_factory, compute_factory, head_info
@@ -78,7 +78,7 @@ class Rule:
     """One candidate of a state: cost, head, argument types (under ``substitution``)."""
 
     __slots__ = ("cost", "head", "production", "arg_types", "substitution", "child_grammars",
-                 "extend", "factory", "info", "lower_states")
+                 "extend", "factory", "info", "lower_states", "body")
 
     def __init__(self, cost: float, head: Program | None, production: int, arg_types: tuple[Type, ...],
                  substitution: Substitution, child_grammars: tuple, extend: Type | None) -> None:
@@ -92,6 +92,8 @@ class Rule:
         self.factory: Any = None
         self.info: Any = None
         self.lower_states: list | None = None
+        self.body: State | None = None
+        """The shared state of this rule's programs without the head's cost (contextual grammars)."""
 
     @property
     def arity(self) -> int:
@@ -158,6 +160,11 @@ class Table:
         self.limits = limits
         self.observational = observational and self.evaluate
         self.states: dict[tuple, State] = {}
+        self.bodies: dict[tuple, State] = {}
+        # Under a contextual grammar one choice point is a different state per parent context
+        # (its rules cost differently), but a rule's children do not depend on that context:
+        # each rule's programs are built once, in a body state, and shared by every context.
+        self.share = isinstance(grammar, ContextualGrammar)
         self._infos: dict[Any, Any] = {}
         self._lower_cache: dict[tuple, float] = {}
         self.stored = 0
@@ -165,6 +172,8 @@ class Table:
         self.interrupt: Callable[[], None] | None = None
         """Called now and then while tables grow; a search raises from it at its deadline."""
         self._ticks = 0
+        self._blocked: list[State] = []
+        self._depth = 0
         inputs = arguments_of(request)
         self.n_lambdas = len(inputs)
         self.root_depth = len(inputs)
@@ -222,6 +231,22 @@ class Table:
             s.rules.append(rule)
             if rule.arity:
                 s.step = min(s.step, max(rule.cost, MIN_STEP))
+                if self.share and s is not self.root:
+                    rule.body = self._body(s, rule)
+
+    def _body(self, s: State, rule: Rule) -> State:
+        """The state of ``rule``'s programs at ``s``'s choice point, costs without the head's."""
+        key = (rule.head, s.request, s.env)
+        b = self.bodies.get(key)
+        if b is None:
+            b = State(s.request, s.env, s.n_vars, None, s.top)
+            own = Rule(0.0, rule.head, rule.production, rule.arg_types, rule.substitution,
+                       rule.child_grammars, None)
+            own.factory, own.info = rule.factory, rule.info
+            b.rules = [own]
+            b.step = MIN_STEP
+            self.bodies[key] = b
+        return b
 
     def _attach(self, s: State, rule: Rule) -> None:
         if not self.evaluate:
@@ -276,11 +301,7 @@ class Table:
                     sub = _bind(sub, renaming, prev.bindings[path[-1]], prev.n_vars)
             else:
                 sub = rule.substitution
-            binding = _output_key(sub, s.n_vars)
-            out = s.binding_ids.get(binding)
-            if out is None:
-                out = s.binding_ids[binding] = len(s.bindings)
-                s.bindings.append(binding)
+            out = self._group_of(s, _output_key(sub, s.n_vars))
             s.outputs[key] = out
         return out
 
@@ -352,7 +373,10 @@ class Table:
         caller then knows its own entries are complete only up to a lower bound and
         extends again (each cycle costs a positive amount, so this makes progress).
         """
-        if s.bound >= bound or s.busy:
+        if s.bound >= bound:
+            return s.bound
+        if s.busy:
+            self._blocked.append(s)
             return s.bound
         if s.rules is None:
             if bound < s.lower - EPS:
@@ -360,9 +384,12 @@ class Table:
                 return bound
             self._make_rules(s)
         s.busy = True
+        self._depth += 1
+        blocked = self._blocked
         try:
             while s.bound < bound:
                 lo = s.bound
+                mark = len(blocked)
                 # A program of s that contains another program of s costs at least one rule
                 # with children more, so a pass of at most that width never needs entries of
                 # s (busy here) beyond s.bound; wider passes would be recomputed.
@@ -371,16 +398,34 @@ class Table:
                 complete = target
                 for r in range(len(s.rules)):  # type: ignore[arg-type]
                     complete = min(complete, self._collect_rule(s, r, lo, target, found))
+                # Which busy states held this pass back: s itself (a cycle through s, which
+                # a narrower pass avoids) or a state that s's caller is extending (only that
+                # caller can make progress; s answers with what it has).
+                hits = blocked[mark:]
+                own = any(h is s for h in hits)
+                if own:
+                    blocked[mark:] = [h for h in hits if h is not s]
                 if complete <= lo:
-                    # A cycle cheaper than the step: narrow it and redo the pass.  Below a
-                    # millionth of a nat only a zero-cost cycle (an empty language) remains.
-                    if s.step > 1e-6:
-                        s.step /= 4
-                        continue
-                    complete = target
+                    if own or not hits:
+                        # A cycle cheaper than the step: narrow it and redo the pass.  Below a
+                        # millionth of a nat only a zero-cost cycle (an empty language) remains.
+                        if s.step > 1e-6:
+                            s.step /= 4
+                            continue
+                        complete = target
+                    else:
+                        break
+                elif complete >= target - EPS:
+                    if target < bound:
+                        s.step *= 2  # no cycle bound this pass: try a wider one next
+                elif own and complete - lo < s.step:
+                    s.step = complete - lo  # the width the cycle allowed
                 self._store(s, [f for f in found if f[0] <= complete], complete)
         finally:
             s.busy = False
+            self._depth -= 1
+            if not self._depth:
+                blocked.clear()
         return s.bound
 
     def _store(self, s: State, found: list, complete: float) -> None:
@@ -395,7 +440,7 @@ class Table:
             for n, (cost, key, kids, rule) in enumerate(found):
                 if interrupt is not None and not (n + 1) & 2047:
                     interrupt()
-                e = self.make_entry(s, rule, kids, cost)
+                e = kids if rule is None else self.make_entry(s, rule, kids, cost)
                 if s.seen is not None:
                     signature = (key, _behaviour(e, self.n_examples))
                     if signature in s.seen:
@@ -407,7 +452,8 @@ class Table:
                     g = groups[key] = ([], [])
                 g[0].append(cost)
                 g[1].append(e)
-                self.stored += 1
+                if rule is not None:  # a shared body's entry is counted where it was built
+                    self.stored += 1
         except BaseException:
             # Leave the state as it was, so that the pass can be redone later.
             for key in list(groups):
@@ -439,6 +485,8 @@ class Table:
             if lo < rule.cost <= hi:
                 found.append((rule.cost, self.output(s, r, ()), (), rule))
             return hi
+        if rule.body is not None:
+            return self._collect_shared(s, rule, lo, hi, found)
         if rule.arity <= 2:
             return self._collect_small(s, r, rule, lo, hi, found)
         complete = hi
@@ -453,6 +501,34 @@ class Table:
                 continue
             found.append((cost, self.output(s, r, path), kids, rule))
         return complete
+
+    def _collect_shared(self, s: State, rule: Rule, lo: float, hi: float, found: list) -> float:
+        """:meth:`_collect_rule` from the rule's shared body: its entries, the head's cost added."""
+        body = rule.body
+        base = rule.cost
+        need = hi - base
+        if need < 0:
+            return hi
+        got = self.ensure(body, need)
+        complete = hi if got >= need else hi - (need - got)
+        for key, (costs, entries) in body.groups.items():
+            a = bisect_right(costs, lo - base - EPS)
+            b = bisect_right(costs, need + EPS)
+            if a >= b:
+                continue
+            out = self._group_of(s, body.bindings[key]) if s.n_vars else 0
+            for i in range(a, b):
+                total = base + costs[i]
+                if lo < total <= hi:
+                    found.append((total, out, entries[i], None))
+        return complete
+
+    def _group_of(self, s: State, binding: tuple) -> int:
+        out = s.binding_ids.get(binding)
+        if out is None:
+            out = s.binding_ids[binding] = len(s.bindings)
+            s.bindings.append(binding)
+        return out
 
     def _collect_small(self, s: State, r: int, rule: Rule, lo: float, hi: float, found: list) -> float:
         """:meth:`_collect_rule` for one or two arguments, without generators (the common case)."""
