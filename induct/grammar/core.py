@@ -122,6 +122,20 @@ class Grammar:
         """The normalised candidates for a (non-arrow) request; see the module docstring."""
         return _candidates(self, request, substitution, environment)
 
+    def fitting(self, request: Type, environment: tuple[Type, ...], n_variables: int) -> tuple[list, list]:
+        """What can be chosen at a request whose type variables are ``0 .. n_variables - 1``:
+        ``(productions, variables)``, lists of ``(program, production, argument types,
+        substitution)`` and ``(index, argument types, substitution)`` whose return types
+        unify with ``request``, whatever the weights (the lists are shared by every grammar
+        over the same library; do not change them).  :meth:`log_probabilities` weighs them.
+        """
+        return _fits(self, request, Substitution().reserve(n_variables), environment)
+
+    def log_probabilities(self, productions: list, variables: list) -> list[float]:
+        """The normalised log-probability of each entry of :meth:`fitting`'s lists, in order
+        (productions, then variables; ``-inf`` for a production of weight zero)."""
+        return _log_probabilities(self, productions, variables)
+
     def log_prior(self, program: Program, request: Type) -> float:
         """Exact log-probability of ``program`` at ``request`` (η-long programs)."""
         return summarize(self, program, request).log_probability(self)
@@ -271,17 +285,24 @@ def _fits(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> 
     return got
 
 
+def _log_probabilities(g: Grammar, productions: list, variables: list) -> list[float]:
+    """The normalised log-probability of each fitting production, then of each variable."""
+    weights = g.log_weights
+    raw = [weights[i] for _, i, _, _ in productions]
+    if variables:
+        raw.extend([g.log_variable - math.log(len(variables))] * len(variables))
+    z = log_sum_exp([w for w in raw if w != -math.inf])
+    if z == -math.inf:
+        return [-math.inf] * len(raw)
+    return [w - z for w in raw]
+
+
 def _fresh_candidates(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> list[Candidate]:
     productions, variables = _fits(g, request, s, env)
-    weights = g.log_weights
-    raw: list[tuple[float, Program, int, tuple[Type, ...], Substitution]] = [
-        (weights[i], p, i, args, s3) for p, i, args, s3 in productions if weights[i] != -math.inf]
-    if variables:
-        share = g.log_variable - math.log(len(variables))
-        for prog, args, s3 in variables:
-            raw.append((share, prog, -1, args, s3))
-    z = log_sum_exp([r[0] for r in raw])
-    return [Candidate(w - z, p, i, args, s3) for w, p, i, args, s3 in raw]
+    lps = _log_probabilities(g, productions, variables)
+    out = [Candidate(lp, p, i, args, s3) for (p, i, args, s3), lp in zip(productions, lps) if lp != -math.inf]
+    out.extend(Candidate(lp, prog, -1, args, s3) for (prog, args, s3), lp in zip(variables, lps[len(productions):]))
+    return out
 
 
 @dataclass(frozen=True)

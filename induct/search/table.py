@@ -104,7 +104,7 @@ class State:
     """A choice point up to renaming: request, environment, grammar, and its programs."""
 
     __slots__ = ("request", "env", "n_vars", "grammar", "top", "rules", "groups", "bound",
-                 "busy", "transitions", "outputs", "seen", "is_arrow", "lower", "bindings", "binding_ids", "step")
+                 "busy", "held", "transitions", "outputs", "seen", "is_arrow", "lower", "bindings", "binding_ids", "step")
 
     def __init__(self, request: Type, env: tuple[Type, ...], n_vars: int, grammar: Any, top: bool) -> None:
         self.request, self.env, self.n_vars, self.grammar, self.top = request, env, n_vars, grammar, top
@@ -116,6 +116,7 @@ class State:
         self.binding_ids: dict[tuple, int] = {}
         self.bound = -1.0
         self.busy = False
+        self.held = 0
         self.transitions: dict = {}
         self.outputs: dict = {}
         self.seen: set | None = None
@@ -160,7 +161,7 @@ class Table:
         self.limits = limits
         self.observational = observational and self.evaluate
         self.states: dict[tuple, State] = {}
-        self.bodies: dict[tuple, State] = {}
+        self._shapes: dict[tuple, list] = {}
         # Under a contextual grammar one choice point is a different state per parent context
         # (its rules cost differently), but a rule's children do not depend on that context:
         # each rule's programs are built once, in a body state, and shared by every context.
@@ -172,8 +173,8 @@ class Table:
         self.interrupt: Callable[[], None] | None = None
         """Called now and then while tables grow; a search raises from it at its deadline."""
         self._ticks = 0
-        self._blocked: list[State] = []
-        self._depth = 0
+        self._holds = 0
+        """How many times a busy state was asked for more than it had (see :meth:`ensure`)."""
         inputs = arguments_of(request)
         self.n_lambdas = len(inputs)
         self.root_depth = len(inputs)
@@ -220,32 +221,45 @@ class Table:
             self.rules_of(body)
             s.step = body.step
             return
-        for c in s.grammar.candidates(s.request, base, s.env):
-            if c.log_probability == -math.inf:
+        productions, variables = s.grammar.fitting(s.request, s.env, s.n_vars)
+        shapes = self._shapes.get((s.request, s.env))
+        if shapes is None:
+            shapes = self._shapes[(s.request, s.env)] = [None] * (len(productions) + len(variables))
+        share = self.share and s is not self.root
+        for k, lp in enumerate(s.grammar.log_probabilities(productions, variables)):
+            if lp == -math.inf:
                 continue
-            parent = c.production if c.production >= 0 else VARIABLE_PARENT
-            grammars = tuple(self.grammar.grammar_for((parent, k)) for k in range(len(c.argument_types)))
-            rule = Rule(-c.log_probability, c.program, c.production, c.argument_types, c.substitution,
-                        grammars, None)
-            self._attach(s, rule)
+            shape = shapes[k]
+            if shape is None:
+                shape = shapes[k] = self._shape(s, *(productions[k] if k < len(productions)
+                                                      else _variable_choice(variables[k - len(productions)])))
+            rule = Rule(-lp, shape.head, shape.production, shape.arg_types, shape.substitution,
+                        shape.child_grammars, None)
+            rule.factory, rule.info = shape.factory, shape.info
             s.rules.append(rule)
             if rule.arity:
                 s.step = min(s.step, max(rule.cost, MIN_STEP))
-                if self.share and s is not self.root:
-                    rule.body = self._body(s, rule)
+                if share:
+                    if shape.body is None:
+                        shape.body = self._body(s, shape)
+                    rule.body = shape.body
 
-    def _body(self, s: State, rule: Rule) -> State:
-        """The state of ``rule``'s programs at ``s``'s choice point, costs without the head's."""
-        key = (rule.head, s.request, s.env)
-        b = self.bodies.get(key)
-        if b is None:
-            b = State(s.request, s.env, s.n_vars, None, s.top)
-            own = Rule(0.0, rule.head, rule.production, rule.arg_types, rule.substitution,
-                       rule.child_grammars, None)
-            own.factory, own.info = rule.factory, rule.info
-            b.rules = [own]
-            b.step = MIN_STEP
-            self.bodies[key] = b
+    def _shape(self, s: State, head: Program, production: int, arg_types: tuple, sub: Substitution) -> Rule:
+        """A choice at ``s``'s request and environment, whatever the grammar's weights."""
+        parent = production if production >= 0 else VARIABLE_PARENT
+        grammars = tuple(self.grammar.grammar_for((parent, k)) for k in range(len(arg_types)))
+        shape = Rule(0.0, head, production, arg_types, sub, grammars, None)
+        self._attach(s, shape)
+        return shape
+
+    def _body(self, s: State, shape: Rule) -> State:
+        """The state of a rule's programs at ``s``'s choice point, costs without the head's."""
+        b = State(s.request, s.env, s.n_vars, None, s.top)
+        own = Rule(0.0, shape.head, shape.production, shape.arg_types, shape.substitution,
+                   shape.child_grammars, None)
+        own.factory, own.info = shape.factory, shape.info
+        b.rules = [own]
+        b.step = MIN_STEP
         return b
 
     def _attach(self, s: State, rule: Rule) -> None:
@@ -376,7 +390,8 @@ class Table:
         if s.bound >= bound:
             return s.bound
         if s.busy:
-            self._blocked.append(s)
+            s.held += 1
+            self._holds += 1
             return s.bound
         if s.rules is None:
             if bound < s.lower - EPS:
@@ -384,29 +399,28 @@ class Table:
                 return bound
             self._make_rules(s)
         s.busy = True
-        self._depth += 1
-        blocked = self._blocked
         try:
             while s.bound < bound:
                 lo = s.bound
-                mark = len(blocked)
+                s.held = 0
+                holds = self._holds
                 # A program of s that contains another program of s costs at least one rule
                 # with children more, so a pass of at most that width never needs entries of
-                # s (busy here) beyond s.bound; wider passes would be recomputed.
+                # s (busy here) beyond s.bound.  A pass that no cycle held back doubles the
+                # width; one that a cycle cut short keeps what it completed (the rest is
+                # recomputed) and narrows to that.
                 target = min(bound, max(lo, 0.0) + s.step)
                 found: list[tuple[float, tuple, tuple, Rule]] = []
                 complete = target
                 for r in range(len(s.rules)):  # type: ignore[arg-type]
                     complete = min(complete, self._collect_rule(s, r, lo, target, found))
                 # Which busy states held this pass back: s itself (a cycle through s, which
-                # a narrower pass avoids) or a state that s's caller is extending (only that
-                # caller can make progress; s answers with what it has).
-                hits = blocked[mark:]
-                own = any(h is s for h in hits)
-                if own:
-                    blocked[mark:] = [h for h in hits if h is not s]
+                # a narrower pass avoids; settled here, so s's callers do not count them) or
+                # a state that s's caller is extending (only that caller can make progress).
+                own = s.held > 0
+                self._holds -= s.held
                 if complete <= lo:
-                    if own or not hits:
+                    if own or self._holds == holds:
                         # A cycle cheaper than the step: narrow it and redo the pass.  Below a
                         # millionth of a nat only a zero-cost cycle (an empty language) remains.
                         if s.step > 1e-6:
@@ -423,9 +437,6 @@ class Table:
                 self._store(s, [f for f in found if f[0] <= complete], complete)
         finally:
             s.busy = False
-            self._depth -= 1
-            if not self._depth:
-                blocked.clear()
         return s.bound
 
     def _store(self, s: State, found: list, complete: float) -> None:
@@ -651,6 +662,11 @@ class Table:
     def size(self) -> int:
         """Entries stored over all states (the memory the table holds)."""
         return sum(len(s) for s in self.states.values())
+
+
+def _variable_choice(choice: tuple) -> tuple:
+    index, arg_types, sub = choice
+    return index, -1, arg_types, sub
 
 
 def _fits_every_specialisation(sub: Substitution, n: int) -> bool:
