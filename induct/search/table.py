@@ -12,6 +12,13 @@ and shared by all the programs that contain it.  This is DreamCoder's enumeratio
 cost bands, made bottom-up and memoised (the programs of a state at cost ≤ C are reused
 by every parent that needs them).
 
+Under a contextual grammar one choice point is a different state per parent context (the
+rules' costs differ), but a rule's children do not depend on that context: each rule's
+programs are built once, in a *body* state whose costs leave the head out
+(:attr:`Rule.body`), and every context's state lists those same entries with its own head
+cost added.  What can be chosen at a request (which productions unify, with which argument
+types) is computed once per request and environment and weighed per grammar.
+
 Polymorphism is exact: choosing a child may bind type variables of the later children
 (``map``'s ``a`` is decided by its function argument), so a state's entries are grouped
 by the binding they make (:attr:`State.groups`), and the next child's state is looked up
@@ -44,6 +51,9 @@ MIN_STEP = 0.25
 
 class Entry:
     """One program of a state: its cost, how it was built, and how it runs.
+
+    ``cost`` is the cost in the state that built it (a shared body's entry leaves its head's
+    cost out; each state that lists it keeps its own cost beside it).
 
     ``run`` is a closure of the environment (under a λ) or ``i -> value on example i``
     (outside every λ; values cached in ``vals``).
@@ -162,10 +172,9 @@ class Table:
         self.observational = observational and self.evaluate
         self.states: dict[tuple, State] = {}
         self._shapes: dict[tuple, list] = {}
-        # Under a contextual grammar one choice point is a different state per parent context
-        # (its rules cost differently), but a rule's children do not depend on that context:
-        # each rule's programs are built once, in a body state, and shared by every context.
         self.share = isinstance(grammar, ContextualGrammar)
+        """Build each rule's programs once for every parent context (see the module docstring);
+        off, the same programs are built once per context."""
         self._infos: dict[Any, Any] = {}
         self._lower_cache: dict[tuple, float] = {}
         self.stored = 0
