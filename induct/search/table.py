@@ -109,6 +109,13 @@ class Rule:
     def arity(self) -> int:
         return len(self.arg_types)
 
+    def with_cost(self, cost: float) -> "Rule":
+        """The same choice at another cost (another grammar's weight for it)."""
+        rule = Rule(cost, self.head, self.production, self.arg_types, self.substitution,
+                    self.child_grammars, self.extend)
+        rule.factory, rule.info = self.factory, self.info
+        return rule
+
 
 class State:
     """A choice point up to renaming: request, environment, grammar, and its programs."""
@@ -242,9 +249,7 @@ class Table:
             if shape is None:
                 shape = shapes[k] = self._shape(s, *(productions[k] if k < len(productions)
                                                       else _variable_choice(variables[k - len(productions)])))
-            rule = Rule(-lp, shape.head, shape.production, shape.arg_types, shape.substitution,
-                        shape.child_grammars, None)
-            rule.factory, rule.info = shape.factory, shape.info
+            rule = shape.with_cost(-lp)
             s.rules.append(rule)
             if rule.arity:
                 s.step = min(s.step, max(rule.cost, MIN_STEP))
@@ -264,10 +269,7 @@ class Table:
     def _body(self, s: State, shape: Rule) -> State:
         """The state of a rule's programs at ``s``'s choice point, costs without the head's."""
         b = State(s.request, s.env, s.n_vars, None, s.top)
-        own = Rule(0.0, shape.head, shape.production, shape.arg_types, shape.substitution,
-                   shape.child_grammars, None)
-        own.factory, own.info = shape.factory, shape.info
-        b.rules = [own]
+        b.rules = [shape.with_cost(0.0)]  # a copy: shape.body becomes b, b's rule has no body
         b.step = MIN_STEP
         return b
 
