@@ -532,18 +532,29 @@ class Table:
         if need < 0:
             return hi
         got = self.ensure(body, need)
-        complete = hi if got >= need else hi - (need - got)
-        for key, (costs, entries) in body.groups.items():
+        bindings = body.bindings
+
+        def group(key: tuple) -> int:
+            return self._group_of(s, bindings[key]) if s.n_vars else 0
+
+        self._window(body, base, lo, hi, group, None, found)
+        return hi if got >= need else hi - (need - got)
+
+    def _window(self, child: State, base: float, lo: float, hi: float, output, rule: Rule | None,
+                found: list) -> None:
+        """Append ``child``'s entries whose cost plus ``base`` lies in (lo, hi], each group's
+        under ``output(key)``: as a rule's only argument (``rule`` given), or as a shared
+        body's own entry (``rule`` None)."""
+        for key, (costs, entries) in child.groups.items():
             a = bisect_right(costs, lo - base - EPS)
-            b = bisect_right(costs, need + EPS)
+            b = bisect_right(costs, hi - base + EPS)
             if a >= b:
                 continue
-            out = self._group_of(s, body.bindings[key]) if s.n_vars else 0
+            out = output(key)
             for i in range(a, b):
                 total = base + costs[i]
                 if lo < total <= hi:
-                    found.append((total, out, entries[i], None))
-        return complete
+                    found.append((total, out, entries[i] if rule is None else (entries[i],), rule))
 
     def _group_of(self, s: State, binding: tuple) -> int:
         out = s.binding_ids.get(binding)
@@ -564,19 +575,8 @@ class Table:
             if need < 0:
                 return hi
             got = self.ensure(first, need)
-            if got < need:
-                complete = hi - (need - got)
-            for key, (costs, entries) in first.groups.items():
-                a = bisect_right(costs, lo - base - EPS)
-                b = bisect_right(costs, need + EPS)
-                if a >= b:
-                    continue
-                out = self.output(s, r, (key,))
-                for i in range(a, b):
-                    total = base + costs[i]
-                    if lo < total <= hi:
-                        found.append((total, out, (entries[i],), rule))
-            return complete
+            self._window(first, base, lo, hi, lambda key: self.output(s, r, (key,)), rule, found)
+            return hi if got >= need else hi - (need - got)
         need = hi - base - self.lower_rest(s, r, 0)
         if need < 0:
             return hi
