@@ -30,7 +30,9 @@ class TrainConfig:
     ``task_order`` picks each iteration's batch (see :data:`TASK_ORDERS`).  Search budgets
     are counted in programs (``max_programs``) so that a run with a fixed
     seed is reproducible whatever the machine's load; ``timeout`` is a wall-clock safety
-    net per task.
+    net per task.  ``generative_wake``: with a recognition model, the train tasks its
+    grammars leave unsolved are searched again with the library's own prior (DreamCoder
+    searches with both).
     """
 
     domain: str = "lists"
@@ -50,6 +52,7 @@ class TrainConfig:
     workers: int = 0
     strategy: str = "enumerate"
     frontier_size: int = 5
+    generative_wake: bool = True
     recognition: bool = True
     recognition_steps: int = 200
     recognition_seconds: float = 0.0

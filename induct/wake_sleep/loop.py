@@ -275,8 +275,10 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     # Wake: search the batch with the current library and the recognition model's grammars.
     bar.update(f"iteration {i}: wake, searching {len(batch)} tasks", force=True)
     found = phases.wake(batch, state.library, state.model, config, config.max_programs, config.timeout,
-                        lambda done, solved: bar.update(f"iteration {i}: wake {done}/{len(batch)} tasks, "
-                                                        f"{solved} solved{_eta(t0, done, len(batch))}"))
+                        lambda what, done, total, solved: bar.update(
+                            f"iteration {i}: wake ({what}) {done}/{total} tasks, {solved} solved"
+                            f"{_eta(t0, done, total) if what == 'search' else ''}"),
+                        generative=config.generative_wake, report=metrics)
     frontiers = dict(state.frontiers)
     for name, f in found.items():
         if f.solved:
@@ -317,8 +319,8 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
         bar.update(f"iteration {i}: testing on {len(test_tasks)} tasks", force=True)
         t3 = time.time()
         tested = phases.wake(test_tasks, library, model, config, config.test_max_programs, config.test_timeout,
-                             lambda done, solved: bar.update(f"iteration {i}: test {done}/{len(test_tasks)}, "
-                                                             f"{solved} solved{_eta(t3, done, len(test_tasks))}"))
+                             lambda _, done, total, solved: bar.update(f"iteration {i}: test {done}/{total}, "
+                                                                       f"{solved} solved{_eta(t3, done, total)}"))
         metrics["test_solved"] = sum(1 for f in tested.values() if f.solved)
         metrics["test_total"] = len(test_tasks)
         metrics["test_seconds"] = time.time() - t3

@@ -39,19 +39,40 @@ def search_config(config, max_programs: int, timeout: float):
 
 
 def wake(tasks: list[Task], library: Library, model, config, max_programs: int, timeout: float,
-         progress: Callable[[int, int], None]) -> dict[str, Frontier]:
-    """Search every task with the recognition model's grammar for it (or the library's prior)."""
+         progress: Callable[[str, int, int, int], None], generative: bool = False,
+         report: dict | None = None) -> dict[str, Frontier]:
+    """Search every task with the recognition model's grammar for it (or the library's prior).
+
+    With ``generative`` (and a model), the tasks the model's grammars leave unsolved are
+    searched again, at the same budget, with the library's own prior, as DreamCoder's wake
+    searches with both: a task the model steers away from can still be found.  ``progress``
+    is called with (pass name, tasks done, tasks in the pass, solved so far); ``report``, if
+    given, receives ``generative_solved``, the tasks only that second search solved.
+    """
     from induct.search.parallel import solve_tasks
 
-    if model is not None:
-        from induct.recognition.prior import task_grammars
-
-        grammar: Any = task_grammars(model, tasks)
-    else:
-        grammar = Grammar.from_library(library)
     workers = config.workers or (os.cpu_count() or 1)
-    return solve_tasks(tasks, grammar, config.strategy, search_config(config, max_programs, timeout),
-                       workers=workers, progress=lambda p: progress(p.done, p.solved))
+    settings = search_config(config, max_programs, timeout)
+    prior = Grammar.from_library(library)
+    if model is None:
+        return solve_tasks(tasks, prior, config.strategy, settings, workers=workers,
+                           progress=lambda p: progress("search", p.done, p.total, p.solved))
+    from induct.recognition.prior import task_grammars
+
+    found = solve_tasks(tasks, task_grammars(model, tasks), config.strategy, settings, workers=workers,
+                        progress=lambda p: progress("search", p.done, p.total, p.solved))
+    unsolved = [t for t in tasks if not found[t.name].solved]
+    if generative and unsolved:
+        solved = len(tasks) - len(unsolved)
+        again = solve_tasks(unsolved, prior, config.strategy, settings, workers=workers,
+                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved))
+        rescued = {name: f for name, f in again.items() if f.solved}
+        found.update(rescued)
+        log.info("wake: the library prior solved %d of the %d tasks the model's grammars did not",
+                 len(rescued), len(unsolved))
+        if report is not None:
+            report["generative_solved"] = len(rescued)
+    return found
 
 
 def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Task], config,
