@@ -144,7 +144,6 @@ def main() -> None:
     quick = args.quick
     minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
     test_timeout = args.test_timeout if args.test_timeout is not None else (5 if quick else 30)
-    quick_tasks = 24 if quick else None
     suffix = "_quick" if quick else ""
     variants = [("full", {})]
     if quick or args.ablations:
