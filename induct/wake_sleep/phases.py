@@ -54,15 +54,15 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int, 
     workers = config.workers or (os.cpu_count() or 1)
     settings = search_config(config, max_programs, timeout)
     prior = Grammar.from_library(library)
-    if model is None:
-        return solve_tasks(tasks, prior, config.strategy, settings, workers=workers,
-                           progress=lambda p: progress("search", p.done, p.total, p.solved))
-    from induct.recognition.prior import task_grammars
+    grammar: Any = prior
+    if model is not None:
+        from induct.recognition.prior import task_grammars
 
-    found = solve_tasks(tasks, task_grammars(model, tasks), config.strategy, settings, workers=workers,
+        grammar = task_grammars(model, tasks)
+    found = solve_tasks(tasks, grammar, config.strategy, settings, workers=workers,
                         progress=lambda p: progress("search", p.done, p.total, p.solved))
     unsolved = [t for t in tasks if not found[t.name].solved]
-    if generative and unsolved:
+    if model is not None and generative and unsolved:
         solved = len(tasks) - len(unsolved)
         again = solve_tasks(unsolved, prior, config.strategy, settings, workers=workers,
                             progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved))
