@@ -7,8 +7,9 @@ fits), testing cheaply after every iteration (a program budget per
 task), then tests the final library and recognition model on the 109 test tasks
 (``test`` + ``dropped_easy_test``) at 30 s per task; the tasks left are then searched with
 the library's own prior at half that, reported apart.  The run directory is kept: rerunning
-the script resumes it where it stopped.  Ablations (no recognition model; no compression)
-run at ``--quick`` sizes beside the full configuration.
+the script resumes it where it stopped.  Ablations (no recognition model; no compression; no
+decomposition of map- and filter-shaped tasks) run at ``--quick`` sizes beside the full
+configuration.
 
 Usage:
     python benchmarks/list_wake_sleep.py                 # ~2 hours: learn 90 min, test 109 × 30 s / 2
@@ -84,7 +85,7 @@ def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks:
 
 
 def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | None,
-                fallback_timeout: float = 0.0) -> dict:
+                fallback_timeout: float = 0.0, decompose: float = 0.25) -> dict:
     """Search the test tasks with the final library and recognition model at ``timeout`` s each
     (and, with ``fallback_timeout``, the tasks left with the library's prior, reported apart)."""
     from induct.grammar import Grammar
@@ -109,7 +110,8 @@ def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | 
         sys.stderr.write(f"\r{what}: {p.done}/{p.total}, solved {p.solved}, {p.elapsed:.0f} s ")
         sys.stderr.flush()
 
-    frontiers = solve_tasks(test_tasks, grammar, "enumerate", SearchConfig(timeout=timeout), workers, progress)
+    frontiers = solve_tasks(test_tasks, grammar, "enumerate", SearchConfig(timeout=timeout, decompose=decompose),
+                            workers, progress)
     sys.stderr.write("\n")
     times = sorted(f.stats.time_to_first_solution for f in frontiers.values()
                    if f.solved and f.stats.time_to_first_solution is not None)
@@ -123,7 +125,7 @@ def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | 
         # own prior (as the wake does), fallback_timeout seconds each.
         started = time.monotonic()
         again = solve_tasks(left, Grammar.from_library(state.library), "enumerate",
-                            SearchConfig(timeout=fallback_timeout), workers,
+                            SearchConfig(timeout=fallback_timeout, decompose=decompose), workers,
                             lambda p: progress(p, "then the library prior"))
         sys.stderr.write("\n")
         out["library_prior_after"] = {"timeout": fallback_timeout, "searched": len(left),
@@ -147,7 +149,8 @@ def main() -> None:
     suffix = "_quick" if quick else ""
     variants = [("full", {})]
     if quick or args.ablations:
-        variants += [("no-recognition", {"recognition": False}), ("no-compression", {"compression": False})]
+        variants += [("no-recognition", {"recognition": False}), ("no-compression", {"compression": False}),
+                     ("no-decomposition", {"decompose": 0.0})]
     result = {"benchmark": "list_wake_sleep", **metadata(),
               "settings": {"quick": quick, "train_minutes": minutes, "final_test_timeout": test_timeout,
                            "workers": args.workers, "tasks": "DreamCoder list train split; test = test + dropped_easy_test"},
@@ -160,7 +163,7 @@ def main() -> None:
         budget = (minutes if name == "full" else min(minutes, 4)) * 60
         metrics = _learn(name, config, run_dir, budget, 24 if small else None)
         timeout = test_timeout if name == "full" else 5
-        final = _final_test(run_dir, timeout, args.workers, 24 if small else None, timeout / 2)
+        final = _final_test(run_dir, timeout, args.workers, 24 if small else None, timeout / 2, config.decompose)
         result["variants"][name] = {
             "config": config.to_dict(), "run_dir": str(run_dir),
             "per_iteration": [{"iteration": m["iteration"], "train_solved_total": m["train_solved_total"],

@@ -159,3 +159,108 @@ PRIMITIVES = {
     "is-prime": _is_prime,
     "is-square": _is_square,
 }
+
+
+# --- deduction (see induct.search.decompose) --------------------------------------------
+
+class _Elementwise:
+    """``map f xs``: every output is a list as long as the list argument ``xs``, and equal
+    elements (with the same other arguments) go to equal outputs.  The hole is ``f``, as a
+    function of the element and of the task's arguments."""
+
+    name = "map"
+
+    def split(self, task, library):
+        from induct.search.decompose import Subproblem, hole_examples, hole_task, list_arguments
+        from induct.types import TypeConstructor, return_of
+
+        out = return_of(task.request_type)
+        if "map" not in library or not (isinstance(out, TypeConstructor) and out.name == "list"):
+            return
+        n = len(task.examples[0].inputs) if task.examples else 0
+        for k, element in list_arguments(task):
+            if not all(isinstance(e.output, list) and len(e.output) == len(e.inputs[k]) for e in task.examples):
+                continue
+            if all(e.output == e.inputs[k] for e in task.examples):
+                continue  # the identity: nothing to deduce
+            rows = [((x, *e.inputs), y) for e in task.examples for x, y in zip(e.inputs[k], e.output)]
+            examples = hole_examples(rows)
+            if examples is None:
+                continue
+            yield Subproblem(hole_task(task, "map", element, out.args[0], examples),
+                             _map_around(n, k), "map")
+
+
+class _Selection:
+    """``fold xs empty (λx acc. if (p x) (cons x acc) acc)`` — a filter written with the
+    list primitives — and its complement (the branches swapped): every output is the list
+    argument with some elements left out, in order, and equal elements are all kept or all
+    dropped.  The hole is ``p``; its examples say which elements are kept (or dropped)."""
+
+    name = "filter"
+
+    def split(self, task, library):
+        from induct.search.decompose import Subproblem, hole_examples, hole_task, list_arguments
+        from induct.types import TypeConstructor, return_of, tbool
+
+        out = return_of(task.request_type)
+        if not all(p in library for p in ("fold", "empty", "if", "cons")):
+            return
+        if not (isinstance(out, TypeConstructor) and out.name == "list"):
+            return
+        n = len(task.examples[0].inputs) if task.examples else 0
+        for k, element in list_arguments(task):
+            if element != out.args[0]:
+                continue
+            if not all(isinstance(e.output, list) for e in task.examples):
+                continue
+            if not all(e.output == [x for x in e.inputs[k] if x in e.output] for e in task.examples):
+                continue
+            if all(e.output == e.inputs[k] for e in task.examples) or not any(e.output for e in task.examples):
+                continue  # keeps everything or nothing: no predicate to learn
+            for keep in (True, False):
+                rows = [((x, *e.inputs), (x in e.output) == keep) for e in task.examples for x in e.inputs[k]]
+                examples = hole_examples(rows)
+                if examples is None:
+                    continue
+                label = "filter" if keep else "remove"
+                yield Subproblem(hole_task(task, label, element, tbool, examples),
+                                 _select_around(n, k, keep), label)
+
+
+def _map_around(n, k):
+    from induct.programs import Index, Primitive, application
+    from induct.search.decompose import call_hole, element_then_arguments, wrap_lambdas
+
+    def assemble(hole):
+        f = call_hole(hole, element_then_arguments(n, 0))
+        body = application(Primitive("map"), _lambda(f), Index(n - 1 - k))
+        return wrap_lambdas(body, n)
+
+    return assemble
+
+
+def _select_around(n, k, keep):
+    from induct.programs import Index, Primitive, application
+    from induct.search.decompose import call_hole, element_then_arguments, wrap_lambdas
+
+    def assemble(hole):
+        p = call_hole(hole, element_then_arguments(n, 1))
+        kept = application(Primitive("cons"), Index(1), Index(0))
+        branches = (kept, Index(0)) if keep else (Index(0), kept)
+        step = _lambda(_lambda(application(Primitive("if"), p, *branches)))
+        body = application(Primitive("fold"), Index(n - 1 - k), Primitive("empty"), step)
+        return wrap_lambdas(body, n)
+
+    return assemble
+
+
+def _lambda(body):
+    from induct.programs import Abstraction
+
+    return Abstraction(body)
+
+
+DECOMPOSITIONS = (_Elementwise(), _Selection())
+"""Deductions for the search: a task shaped like a map or a filter of its list argument
+is split into a search for the function applied to each element."""

@@ -46,6 +46,8 @@ class SearchConfig:
         steps: evaluation step budget per example.
         example_seconds: evaluation time limit per example.
         seed: seed of stochastic strategies (mixed with the task name).
+        decompose: share of a task's budget (time and programs) given first to the holes of
+            the DSL's decompositions (see :mod:`induct.search.decompose`); 0 turns them off.
         options: strategy-specific settings (e.g. MCMC's ``chains``).
     """
 
@@ -61,6 +63,7 @@ class SearchConfig:
     steps: int = 100_000
     example_seconds: float = 0.1
     seed: int = 0
+    decompose: float = 0.25
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -76,6 +79,8 @@ class SearchConfig:
             raise InductError(f"max_stored must be at least 1, got {self.max_stored}")
         if not self.max_cost > 0:
             raise InductError(f"max_cost must be positive, got {self.max_cost}")
+        if not 0 <= self.decompose < 1:
+            raise InductError(f"decompose must be in [0, 1), got {self.decompose}")
         if self.steps < 1 or not self.example_seconds > 0:
             raise InductError("steps and example_seconds must be positive")
         from induct.likelihood import make_likelihood

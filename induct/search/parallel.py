@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from induct.errors import InductError
 from induct.search.base import SearchConfig, get_strategy
+from induct.search.decompose import search_with_decompositions
 from induct.search.frontier import Frontier, SearchStats
 from induct.tasks import Task
 
@@ -100,7 +101,7 @@ def solve_task(task: Task, grammar: Any, strategy: str, config: SearchConfig) ->
     search = get_strategy(strategy)
     deadline = time.monotonic() + config.timeout
     try:
-        return search.search(task, grammar, config, deadline)
+        return search_with_decompositions(search, task, grammar, config, deadline)
     except (InductError, RecursionError, MemoryError) as e:
         return _failed(task, strategy, f"{type(e).__name__}: {e}")
 

@@ -32,7 +32,9 @@ class TrainConfig:
     seed is reproducible whatever the machine's load; ``timeout`` is a wall-clock safety
     net per task.  ``generative_wake``: with a recognition model, the train tasks its
     grammars leave unsolved are searched again with the library's own prior (DreamCoder
-    searches with both).
+    searches with both).  ``decompose``: the share of each task's program budget given
+    first to the DSL's decompositions (a search for the function a map or a filter
+    applies; see :mod:`induct.search.decompose`); 0 turns them off.
     """
 
     domain: str = "lists"
@@ -53,6 +55,7 @@ class TrainConfig:
     strategy: str = "enumerate"
     frontier_size: int = 5
     generative_wake: bool = True
+    decompose: float = 0.25
     recognition: bool = True
     recognition_steps: int = 200
     recognition_seconds: float = 0.0
@@ -81,6 +84,8 @@ class TrainConfig:
                 raise ConfigError(f"{name} must be ≥ 0, got {getattr(self, name)}")
         if self.task_order not in TASK_ORDERS:
             raise ConfigError(f"task_order must be one of {', '.join(TASK_ORDERS)}, got {self.task_order!r}")
+        if not 0 <= self.decompose < 1:
+            raise ConfigError(f"decompose must be in [0, 1), got {self.decompose}")
         if not 0 <= self.arity <= 3:
             raise ConfigError(f"arity must be 0..3, got {self.arity}")
 

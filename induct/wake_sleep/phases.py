@@ -35,7 +35,7 @@ def search_config(config, max_programs: int, timeout: float):
     from induct.search.base import SearchConfig
 
     return SearchConfig(timeout=timeout, max_frontier=config.frontier_size, max_programs=max_programs,
-                        seed=config.seed)
+                        seed=config.seed, decompose=config.decompose)
 
 
 def wake(tasks: list[Task], library: Library, model, config, max_programs: int, timeout: float,
