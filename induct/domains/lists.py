@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import math
 
+from induct.programs import Abstraction, Index, Primitive, application
 from induct.programs.evaluation import Lazy
 from induct.programs.limits import MAX_INT, EvaluationLimit, charge
+from induct.search.decompose import (Subproblem, call_hole, element_then_arguments, hole_examples, hole_task,
+                                     list_arguments, wrap_lambdas)
+from induct.types import TypeConstructor, return_of, tbool
 
-__all__ = ["PRIMITIVES", "MAX_LIST"]
+__all__ = ["PRIMITIVES", "MAX_LIST", "DECOMPOSITIONS"]
 
 MAX_LIST = 256
 """Longest list a program may build: ten times the longest list in the list tasks (25);
@@ -171,9 +175,6 @@ class _Elementwise:
     name = "map"
 
     def split(self, task, library):
-        from induct.search.decompose import Subproblem, hole_examples, hole_task, list_arguments
-        from induct.types import TypeConstructor, return_of
-
         out = return_of(task.request_type)
         if "map" not in library or not (isinstance(out, TypeConstructor) and out.name == "list"):
             return
@@ -200,9 +201,6 @@ class _Selection:
     name = "filter"
 
     def split(self, task, library):
-        from induct.search.decompose import Subproblem, hole_examples, hole_task, list_arguments
-        from induct.types import TypeConstructor, return_of, tbool
-
         out = return_of(task.request_type)
         if not all(p in library for p in ("fold", "empty", "if", "cons")):
             return
@@ -229,36 +227,24 @@ class _Selection:
 
 
 def _map_around(n, k):
-    from induct.programs import Index, Primitive, application
-    from induct.search.decompose import call_hole, element_then_arguments, wrap_lambdas
-
     def assemble(hole):
         f = call_hole(hole, element_then_arguments(n, 0))
-        body = application(Primitive("map"), _lambda(f), Index(n - 1 - k))
+        body = application(Primitive("map"), Abstraction(f), Index(n - 1 - k))
         return wrap_lambdas(body, n)
 
     return assemble
 
 
 def _select_around(n, k, keep):
-    from induct.programs import Index, Primitive, application
-    from induct.search.decompose import call_hole, element_then_arguments, wrap_lambdas
-
     def assemble(hole):
         p = call_hole(hole, element_then_arguments(n, 1))
         kept = application(Primitive("cons"), Index(1), Index(0))
         branches = (kept, Index(0)) if keep else (Index(0), kept)
-        step = _lambda(_lambda(application(Primitive("if"), p, *branches)))
+        step = Abstraction(Abstraction(application(Primitive("if"), p, *branches)))
         body = application(Primitive("fold"), Index(n - 1 - k), Primitive("empty"), step)
         return wrap_lambdas(body, n)
 
     return assemble
-
-
-def _lambda(body):
-    from induct.programs import Abstraction
-
-    return Abstraction(body)
 
 
 DECOMPOSITIONS = (_Elementwise(), _Selection())

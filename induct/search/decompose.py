@@ -32,10 +32,10 @@ from induct.programs.evaluation import compile_program
 from induct.programs.transform import beta_normal_form
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Example, Task
-from induct.types import TypeConstructor, arguments_of, arrow, return_of
+from induct.types import TypeConstructor, arguments_of, arrow
 
 __all__ = ["Subproblem", "Decomposition", "decompositions_of", "search_with_decompositions",
-           "call_hole", "hole_examples", "list_arguments"]
+           "call_hole", "hole_examples", "hole_task", "list_arguments", "element_then_arguments", "wrap_lambdas"]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,100 @@
+"""Deduction: map- and filter-shaped tasks are split into a search for the element function."""
+
+import pytest
+
+from induct.errors import InductError
+from induct.grammar import Grammar
+from induct.programs import parse_program
+from induct.programs.evaluation import compile_program
+from induct.search import SearchConfig, solve_task
+from induct.search.decompose import decompositions_of
+from induct.tasks import Example, Task
+from induct.types import parse_type
+from induct.wake_sleep import TrainConfig
+from induct.wake_sleep.config import ConfigError
+
+LISTS = [[3, 0, 7, 1, 4], [9, 2, 2, 5], [0, 6, 1, 8, 3, 3], [4, 11, 1, 0]]
+
+
+def _list_task(name, f, request="list(int) -> list(int)", inputs=LISTS):
+    return Task(name, parse_type(request), tuple(Example((xs,), f(xs)) for xs in inputs))
+
+
+def _splits(task, library):
+    return [sub for d in decompositions_of(library) for sub in d.split(task, library)]
+
+
+def _correct(program, task, library):
+    model = SearchConfig().likelihood_model()  # exact: 0 when every example's output is right
+    return model.log_likelihood(compile_program(program, library, {}), task) == 0.0
+
+
+def test_a_filter_shaped_task_is_found_through_its_predicate(lists_library):
+    task = _list_task("keep above one", lambda xs: [x for x in xs if x > 1])
+    grammar = Grammar.uniform(lists_library)
+    budget = dict(timeout=30, max_programs=20_000)
+    plain = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.0, **budget))
+    assert not plain.solved  # the whole program is beyond this budget ...
+    found = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.25, **budget))
+    assert found.solved  # ... its predicate is not
+    assert found.stats.strategy == "enumerate+deduction"
+    for entry in found.entries:
+        assert _correct(entry.program, task, lists_library)
+        assert entry.log_prior == pytest.approx(grammar.log_prior(entry.program, task.request_type))
+    assert str(found.entries[0].program).startswith("(lambda (fold $0 empty (lambda (lambda (if ")
+
+
+def test_removal_uses_the_swapped_branches(lists_library):
+    task = _list_task("drop the empty ones", lambda xs: [x for x in xs if x],
+                      "list(list(int)) -> list(list(int))",
+                      [[[1], [], [2, 3]], [[], []], [[4, 4], [0], []]])
+    found = solve_task(task, Grammar.uniform(lists_library), "enumerate",
+                       SearchConfig(timeout=30, max_programs=20_000))
+    assert found.solved
+    best = found.entries[0].program
+    assert _correct(best, task, lists_library)
+    assert str(best) == "(lambda (fold $0 empty (lambda (lambda (if (empty? $1) $0 (cons $1 $0))))))"
+
+
+def test_a_map_whose_function_uses_the_other_arguments(lists_library):
+    task = Task("add n", parse_type("int -> list(int) -> list(int)"),
+                tuple(Example((n, xs), [x + n for x in xs]) for n, xs in zip([2, 5, 1, 3], LISTS)))
+    subs = _splits(task, lists_library)
+    assert [s.label for s in subs] == ["map"]
+    assert str(subs[0].task.request_type) == "int -> int -> list(int) -> int"
+    hole = parse_program("(lambda (lambda (lambda (+ $2 $1))))")  # element + n
+    whole = subs[0].assemble(hole)
+    assert str(whole) == "(lambda (lambda (map (lambda (+ $0 $2)) $0)))"
+    assert _correct(whole, task, lists_library)
+    assert not _correct(parse_program("(lambda (lambda $0))"), task, lists_library)
+    found = solve_task(task, Grammar.uniform(lists_library), "enumerate",
+                       SearchConfig(timeout=30, max_programs=20_000))
+    assert found.solved and _correct(found.entries[0].program, task, lists_library)
+
+
+def test_only_tasks_of_the_right_shape_are_split(lists_library):
+    reverse = _list_task("reverse", lambda xs: xs[::-1])
+    identity = _list_task("identity", lambda xs: list(xs))
+    # the same element must go to the same output for a map: position-dependent is no map
+    by_position = _list_task("add index", lambda xs: [x + i for i, x in enumerate(xs)])
+    count = _list_task("count", lambda xs: len(xs), "list(int) -> int")
+    for task in (reverse, identity, by_position, count):
+        assert _splits(task, lists_library) == [], task.name
+    # a subsequence in which equal elements are treated alike: filter and remove
+    keep = _list_task("keep odd", lambda xs: [x for x in xs if x % 2])
+    assert [s.label for s in _splits(keep, lists_library)] == ["filter", "remove"]
+    # dropping one of two equal elements is no filter of values
+    first = _list_task("drop first", lambda xs: xs[1:], inputs=[[2, 1, 2], [3, 3, 4]])
+    assert [s.label for s in _splits(first, lists_library)] == []
+
+
+def test_a_dsl_without_decompositions_searches_as_before(text_library):
+    assert decompositions_of(text_library) == ()
+
+
+def test_the_share_is_checked():
+    with pytest.raises(InductError, match="decompose"):
+        SearchConfig(decompose=1.0)
+    with pytest.raises(ConfigError, match="decompose"):
+        TrainConfig(decompose=-0.1)
+    assert TrainConfig().replace(decompose="0").decompose == 0.0
