@@ -50,7 +50,8 @@ def fit_priors(train: list, grammar, timeout: float, workers: int):
         sys.stderr.write(f"\rfit: {p.done}/{p.total} train tasks, solved {p.solved} ")
         sys.stderr.flush()
 
-    frontiers = solve_tasks(train, grammar, "enumerate", SearchConfig(timeout=timeout), workers, progress)
+    frontiers = solve_tasks(train, grammar, "enumerate", SearchConfig(timeout=timeout, decompose=0.0),
+                            workers, progress)
     sys.stderr.write("\n")
     contextual = ContextualGrammar.from_grammar(grammar)
     solved = [(t, frontiers[t.name].best.program) for t in train if frontiers[t.name].solved]

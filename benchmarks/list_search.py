@@ -3,10 +3,13 @@
 The test tasks (splits ``test`` + ``dropped_easy_test``) are searched with
 grammars/lists.induct at its file weights (uniform), 20 s per task on 2 worker processes,
 once per strategy: tasks solved and the median time to the first solution (over the solved
-tasks).  This is the baseline that learning must beat.  ``--quick`` takes every 6th task
+tasks).  This is the baseline that learning must beat: the whole-program search, without
+the list DSL's deduction (``decompose`` 0).  ``--deduction`` also runs each strategy with
+it (``STRATEGY+deduction``: a quarter of each task's time first searches the function a
+map- or filter-shaped task applies to each element).  ``--quick`` takes every 6th task
 with a 5 s timeout.
 
-Usage:  python benchmarks/list_search.py [--quick] [--strategies enumerate,bottom_up] [--timeout S]
+Usage:  python benchmarks/list_search.py [--quick] [--strategies enumerate,bottom_up] [--timeout S] [--deduction]
 Writes benchmarks/results/list_search[_quick].json (after each strategy) and prints a table.
 """
 
@@ -27,10 +30,10 @@ sys.path.insert(0, str(ROOT))
 from _common import metadata as _metadata  # noqa: E402  (commit, date, machine, load)
 
 
-def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int) -> dict:
+def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int, decompose: float = 0.0) -> dict:
     from induct.search import SearchConfig, solve_tasks
 
-    config = SearchConfig(timeout=timeout)
+    config = SearchConfig(timeout=timeout, decompose=decompose)
     started = time.monotonic()
 
     def progress(p) -> None:
@@ -49,7 +52,7 @@ def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: i
                      "best": str(f.best.program) if f.solved and f.best else None,
                      "log_prior": f.best.log_prior if f.solved and f.best else None, "error": s.error})
     times = [r["time_to_solve"] for r in rows if r["solved"]]
-    return {"strategy": strategy, "solved": len(times), "tasks": len(rows),
+    return {"strategy": strategy, "decompose": decompose, "solved": len(times), "tasks": len(rows),
             "median_time_to_solve": statistics.median(times) if times else None,
             "wall_seconds": time.monotonic() - started, "per_task": rows,
             "load_after": os.getloadavg()}
@@ -61,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strategies", default="enumerate,bottom_up", help="comma-separated (default enumerate,bottom_up)")
     parser.add_argument("--timeout", type=float, help="seconds per task (default 20; quick 5)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    parser.add_argument("--deduction", action="store_true",
+                        help="also run each strategy with the DSL's deduction (decompose 0.25)")
     args = parser.parse_args(argv)
 
     from induct.dsl import load_library
@@ -88,16 +93,19 @@ def main(argv: list[str] | None = None) -> int:
                 result["strategies"] = old.get("strategies", {})
         except (OSError, json.JSONDecodeError):
             pass
-    for s in strategies:
-        r = run_strategy(s, tasks, grammar, timeout, args.workers)
+    runs = [(s, s, 0.0) for s in strategies]
+    if args.deduction:
+        runs += [(f"{s}+deduction", s, 0.25) for s in strategies]
+    for label, s, decompose in runs:
+        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
-        result["strategies"][s] = r
+        result["strategies"][label] = r
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1) + "\n")
-    print(f"{'strategy':<12} {'solved':>10} {'median time to solve':>22}   commit")
+    print(f"{'strategy':<20} {'solved':>10} {'median time to solve':>22}   commit")
     for s, r in result["strategies"].items():
         med = f"{r['median_time_to_solve']:.2f} s" if r["median_time_to_solve"] is not None else "-"
-        print(f"{s:<12} {r['solved']:>5}/{r['tasks']:<4} {med:>22}   {r.get('commit', '')[:10]}")
+        print(f"{s:<20} {r['solved']:>5}/{r['tasks']:<4} {med:>22}   {r.get('commit', '')[:10]}")
     print(f"wrote {out.relative_to(ROOT)}")
     return 0
 
