@@ -98,3 +98,11 @@ def test_the_share_is_checked():
     with pytest.raises(ConfigError, match="decompose"):
         TrainConfig(decompose=-0.1)
     assert TrainConfig().replace(decompose="0").decompose == 0.0
+
+
+def test_solve_refuses_a_share_out_of_range(capsys):
+    from induct.cli import main
+
+    code = main(["solve", "--grammar", "lists", "--tasks", "lists", "--limit", "1", "--quiet", "--decompose", "1.5"])
+    assert code == 2
+    assert "decompose must be in [0, 1)" in capsys.readouterr().err

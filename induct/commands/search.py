@@ -29,6 +29,10 @@ def _solve(p: argparse.ArgumentParser):
     p.add_argument("--workers", type=int, help="processes (default: all cores; 0 = in this process)")
     p.add_argument("--frontier-size", type=int, default=5, help="programs kept per task (default 5)")
     p.add_argument("--likelihood", default="exact", help="likelihood model (default exact)")
+    p.add_argument("--decompose", type=float, default=0.25, metavar="SHARE",
+                   help="share of each task's time first given to the grammar's decompositions, e.g. a "
+                        "search for the function a map- or filter-shaped list task applies (default 0.25; "
+                        "0: off)")
     p.add_argument("--limit", type=int, help="solve only the first N tasks")
     p.add_argument("--out", help="write the frontiers as JSON to this file")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -43,7 +47,8 @@ def _solve(p: argparse.ArgumentParser):
         get_strategy(args.strategy)  # unknown strategy: the error lists the options
         if args.workers is not None and args.workers < 0:
             raise UsageError(f"--workers must be 0 or more, got {args.workers}")
-        config = SearchConfig(timeout=args.timeout, max_frontier=args.frontier_size, likelihood=args.likelihood)
+        config = SearchConfig(timeout=args.timeout, max_frontier=args.frontier_size, likelihood=args.likelihood,
+                              decompose=args.decompose)
         library = load_library(args.grammar)
         tasks = load_tasks(args.tasks, split=args.split)
         if args.limit is not None:
