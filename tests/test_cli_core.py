@@ -179,3 +179,15 @@ def test_tasks_bad_file_names_the_task(capsys, tmp_path, tasks, words):
 def test_no_command_prints_help_and_exits_2(capsys):
     code, out, _ = _run(capsys)
     assert code == 2 and "usage: induct" in out
+
+
+def test_train_help_describes_every_config_field(capsys):
+    from dataclasses import fields
+
+    from induct.wake_sleep import TrainConfig
+    from induct.wake_sleep.config import FIELD_HELP
+
+    assert set(FIELD_HELP) == {f.name for f in fields(TrainConfig)}
+    code, out, _ = _run(capsys, "train", "--help")
+    assert code == 0
+    assert "share of each task's budget first given" in " ".join(out.split())

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import fields
 
 from induct.cli import UsageError, add_command
-from induct.wake_sleep.config import TrainConfig, load_config
+from induct.wake_sleep.config import FIELD_HELP, TrainConfig, load_config
 
 
 def _add_config_overrides(p: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def _add_config_overrides(p: argparse.ArgumentParser) -> None:
         default = f.default
         shown = ",".join(default) if isinstance(default, tuple) else default
         group.add_argument(flag, dest=f.name, default=None, metavar=f.name.upper(),
-                           help=f"(default: {shown})")
+                           help=f"{FIELD_HELP.get(f.name, '')} (default: {shown})".lstrip())
 
 
 @add_command("train", "run the wake-sleep loop: search, compress into a library, train the neural prior")

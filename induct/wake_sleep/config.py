@@ -10,7 +10,7 @@ from typing import Any
 
 from induct.errors import InductError
 
-__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml", "TASK_ORDERS"]
+__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml", "TASK_ORDERS", "FIELD_HELP"]
 
 TASK_ORDERS = ("unsolved-first", "cyclic")
 """How an iteration's batch is drawn from the train tasks (a fixed seeded rotation either way):
@@ -127,6 +127,42 @@ def _coerce(name: str, value: Any) -> Any:
         return str(value)
     except (TypeError, ValueError):
         raise ConfigError(f"{name}: cannot use {value!r} (expected {t})") from None
+
+
+FIELD_HELP = {
+    "domain": "shipped domain: lists or text",
+    "grammar": "a .induct grammar file instead of the domain's",
+    "tasks": "a task JSON file instead of the domain's",
+    "train_split": "the tasks' split to learn on",
+    "test_splits": "comma-separated splits to test on",
+    "iterations": "wake-sleep iterations",
+    "batch_size": "train tasks searched per iteration",
+    "task_order": "how batches are drawn: " + ", ".join(TASK_ORDERS),
+    "max_programs": "wake: programs tried per task (the budget; reproducible)",
+    "timeout": "wake: wall seconds per task (a safety net)",
+    "test_every": "test every N iterations",
+    "test_max_programs": "test: programs tried per task",
+    "test_timeout": "test: wall seconds per task",
+    "max_test_tasks": "test on at most N tasks (0: all)",
+    "workers": "search processes (0: all cores)",
+    "strategy": "search strategy (enumerate, bottom_up, mcmc)",
+    "frontier_size": "programs kept per task",
+    "generative_wake": "search the tasks the model's grammars leave unsolved again with the library's prior",
+    "decompose": "share of each task's budget first given to the DSL's decompositions (0: off)",
+    "recognition": "train and use the recognition model",
+    "recognition_steps": "recognition training steps per iteration",
+    "recognition_seconds": "recognition training seconds per iteration (0: steps only)",
+    "dreams": "programs dreamt from the library per iteration",
+    "compression": "learn inventions (abstraction sleep)",
+    "compression_iterations": "at most this many inventions per abstraction sleep",
+    "arity": "largest number of arguments of an invention",
+    "structure_penalty": "compression: cost of each invention (nats)",
+    "size_penalty": "compression: cost per leaf of an invention's body",
+    "pseudocounts": "prior counts when the library's weights are re-estimated",
+    "top_k": "programs per task that compression reads",
+    "seed": "random seed",
+}
+"""A line for each field, shown by ``induct train --help``."""
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> TrainConfig:
