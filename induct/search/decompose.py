@@ -153,11 +153,14 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
         found = search.search(sub.task, grammar, sub_config, sub_deadline)
         tried += found.stats.programs_tried
         for entry in found.entries:
-            whole = sub.assemble(entry.program)
-            log_prior = grammar.log_prior(whole, task.request_type)
-            if log_prior == -math.inf:
+            try:
+                whole = sub.assemble(entry.program)
+                log_prior = grammar.log_prior(whole, task.request_type)
+                if log_prior == -math.inf:
+                    continue
+                ll = model.log_likelihood(compile_program(whole, library, {}), task)
+            except InductError:  # a decomposition that built an ill-typed program: not a solution
                 continue
-            ll = model.log_likelihood(compile_program(whole, library, {}), task)
             if ll == -math.inf:
                 continue
             if first is None:
