@@ -218,3 +218,18 @@ def test_inventions_are_named_after_the_named_inventions_they_use():
     result = compress_programs(corpus, CompressionConfig(iterations=1, max_arity=1, stop="utility"))
     assert len(result.inventions) == 1
     assert result.inventions[0].name == "incr_1"  # "incr" itself is taken
+
+
+def test_a_fragment_the_library_has_is_reused_not_learned_again(lists_library):
+    keep = "(lambda (lambda (fold $0 empty (lambda (lambda (if ($3 $1) (cons $1 $0) $0))))))"
+    library = lists_library.with_inventions([("keep", parse_program(keep))])
+    invention = library.inventions[0].program
+    # programs written without the invention (as a decomposition builds them)
+    corpus = [parse_program(f"(lambda (fold $0 empty (lambda (lambda (if {p} (cons $1 $0) $0)))))")
+              for p in ["(is-prime $1)", "(is-square $1)", "(eq? 0 $1)", "(gt? 1 $1)"]]
+    result = compress_programs(corpus, CompressionConfig(iterations=2), library)
+    assert keep not in [str(i.body) for i in result.inventions]
+    for before, after in zip(corpus, result.programs):
+        assert invention in set(subterms(after)), str(after)
+        assert beta_normal_form(after) == beta_normal_form(before)
+    assert list(result.objectives) == sorted(result.objectives)

@@ -153,6 +153,7 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
     objectives = [current.value]
     cost_before = Corpus(programs, costs=config.costs).total_cost()
     lib = library
+    known = {p.program.body: p.program for p in library.inventions} if library is not None else {}
     for step in range(config.iterations):
         corpus = Corpus(programs, weights, config.costs)
         accept = _type_filter(corpus, lib) if lib is not None else None
@@ -163,8 +164,22 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
                                      config.max_expansions, config.renamings, config.across_programs)
         chosen = None
         for pattern in patterns:
+            body = pattern_body(pattern, corpus)
+            if body in known:
+                # Programs found without the library's invention (e.g. built by a decomposition)
+                # re-derive it: they are rewritten to use the one the library has.
+                rewritten = rewrite_corpus(corpus, pattern, known[body])
+                if lib is not None and not _rewrites_type_check(rewritten, lib, known[body], request_types):
+                    continue
+                score = _score(rewritten, weights, base, [i.invented for i in inventions], config)
+                if score.value < current.value:
+                    continue
+                programs, current = rewritten, score
+                objectives[-1] = score.value
+                chosen = "known"
+                break
             name = _invention_name(pattern, corpus, taken, config.name_prefix)
-            invented = Invented(pattern_body(pattern, corpus), name)
+            invented = Invented(body, name)
             rewritten = rewrite_corpus(corpus, pattern, invented)
             if lib is not None and not _rewrites_type_check(rewritten, lib, invented, request_types):
                 continue
@@ -175,6 +190,8 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
                 break
         if chosen is None:
             break
+        if chosen == "known":
+            continue
         pattern, invented, score, rewritten = chosen
         if config.stop == "objective" and score.value <= current.value:
             break
