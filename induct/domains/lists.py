@@ -14,7 +14,7 @@ from induct.programs.evaluation import Lazy
 from induct.programs.limits import MAX_INT, EvaluationLimit, charge
 from induct.search.decompose import (Subproblem, call_hole, element_then_arguments, hole_examples, hole_task,
                                      list_arguments, wrap_lambdas)
-from induct.types import TypeConstructor, return_of, tbool
+from induct.types import TypeConstructor, arguments_of, return_of, tbool
 
 __all__ = ["PRIMITIVES", "MAX_LIST", "DECOMPOSITIONS"]
 
@@ -175,10 +175,10 @@ class _Elementwise:
     name = "map"
 
     def split(self, task, library):
-        out = return_of(task.request_type)
-        if "map" not in library or not (isinstance(out, TypeConstructor) and out.name == "list"):
+        out = _list_output(task)
+        if "map" not in library or out is None:
             return
-        n = len(task.examples[0].inputs) if task.examples else 0
+        n = len(arguments_of(task.request_type))
         for k, element in list_arguments(task):
             if not all(isinstance(e.output, list) and len(e.output) == len(e.inputs[k]) for e in task.examples):
                 continue
@@ -188,7 +188,7 @@ class _Elementwise:
             examples = hole_examples(rows)
             if examples is None:
                 continue
-            yield Subproblem(hole_task(task, "map", element, out.args[0], examples),
+            yield Subproblem(hole_task(task, "map", element, out, examples),
                              _map_around(n, k), "map")
 
 
@@ -201,14 +201,12 @@ class _Selection:
     name = "filter"
 
     def split(self, task, library):
-        out = return_of(task.request_type)
-        if not all(p in library for p in ("fold", "empty", "if", "cons")):
+        out = _list_output(task)
+        if out is None or not all(p in library for p in ("fold", "empty", "if", "cons")):
             return
-        if not (isinstance(out, TypeConstructor) and out.name == "list"):
-            return
-        n = len(task.examples[0].inputs) if task.examples else 0
+        n = len(arguments_of(task.request_type))
         for k, element in list_arguments(task):
-            if element != out.args[0]:
+            if element != out:
                 continue
             if not all(isinstance(e.output, list) for e in task.examples):
                 continue
@@ -224,6 +222,12 @@ class _Selection:
                 label = "filter" if keep else "remove"
                 yield Subproblem(hole_task(task, label, element, tbool, examples),
                                  _select_around(n, k, keep), label)
+
+
+def _list_output(task):
+    """The element type of the task's output when it is a list (else None)."""
+    out = return_of(task.request_type)
+    return out.args[0] if isinstance(out, TypeConstructor) and out.name == "list" else None
 
 
 def _map_around(n, k):
