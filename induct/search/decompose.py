@@ -45,7 +45,7 @@ class Subproblem:
     Attributes:
         task: the hole's task: its request type and its examples, deduced from the task's.
         assemble: a closed program for ``task`` -> the whole (closed, η-long) program.
-        label: what the hole is, for the frontier's statistics (e.g. ``"map"``).
+        label: what the hole is (``"map"``, ``"filter"`` ...), also in the hole task's name.
     """
 
     task: Task
