@@ -136,6 +136,8 @@ def test_cli_prints_table_and_ratio(tmp_path, capsys):
     ("(lambda (lambda (f $0 $1)))", True),
     ("(lambda (map (lambda (+ $0 1)) $0))", False),
     ("(map (lambda $0))", False),
+    ("(lambda (lambda (lambda ($1 (lambda (lambda ($4 $1 $0))) $0))))", True),  # no symbol at all
+    ("(lambda (lambda ($1 1 $0)))", False),
 ])
 def test_renamings_of_a_production_are_recognised(body, trivial):
     from induct.compression.search import renames_a_production

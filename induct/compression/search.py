@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from induct.compression.corpus import APP, LAM, LEAF, VAR, Corpus
-from induct.programs.nodes import Abstraction, Application, Index, Invented, Primitive, Program
+from induct.programs.nodes import Abstraction, Application, Index, Invented, Primitive, Program, subterms
 from induct.programs.transform import free_variables, shift
 
 __all__ = ["Pattern", "ARG", "HOLE", "find_abstractions", "pattern_body", "match_pattern", "eta_normal_form",
@@ -406,12 +406,16 @@ def eta_normal_form(p: Program) -> Program:
 
 
 def renames_a_production(body: Program) -> bool:
-    """Whether a closed invention body only renames or re-plumbs one symbol.
+    """Whether a closed invention body only renames or re-plumbs one symbol, or none.
 
     ``λλ(map $1 $0)`` and ``λλ(map (λ($2 $0)) $0)`` are both ``map`` (η-equivalent), and
     ``λλ(f $0 $1)`` is one application of ``f`` to nothing but variables: such an
     abstraction adds no structure to the library, only another name for a production.
+    Nor does a body with no symbol at all, such as ``λλλ($1 (λλ($4 $1 $0)) $0)``: it only
+    rearranges its arguments (and, polymorphic in what it returns, fits every hole).
     """
+    if not any(isinstance(q, (Primitive, Invented)) for q in subterms(body)):
+        return True
     p = eta_normal_form(body)
     while isinstance(p, Abstraction):
         p = p.body
