@@ -163,6 +163,7 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
         patterns = find_abstractions(corpus, config.max_arity, keep, config.min_uses, accept,
                                      config.max_expansions, config.renamings, config.across_programs)
         chosen = None
+        reused = False
         for pattern in patterns:
             body = pattern_body(pattern, corpus)
             if body in known:
@@ -176,7 +177,7 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
                     continue
                 programs, current = rewritten, score
                 objectives[-1] = score.value
-                chosen = "known"
+                reused = True
                 break
             name = _invention_name(pattern, corpus, taken, config.name_prefix)
             invented = Invented(body, name)
@@ -188,10 +189,10 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
                 chosen = (pattern, invented, score, rewritten)
             if config.stop == "utility":
                 break
+        if reused:
+            continue
         if chosen is None:
             break
-        if chosen == "known":
-            continue
         pattern, invented, score, rewritten = chosen
         if config.stop == "objective" and score.value <= current.value:
             break
