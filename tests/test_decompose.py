@@ -84,8 +84,12 @@ def test_only_tasks_of_the_right_shape_are_split(lists_library):
     keep = _list_task("keep odd", lambda xs: [x for x in xs if x % 2])
     assert [s.label for s in _splits(keep, lists_library)] == ["filter", "remove"]
     # dropping one of two equal elements is no filter of values
+    # ... but a selection of positions, learned from the examples aligned only one way
     first = _list_task("drop first", lambda xs: xs[1:], inputs=[[2, 1, 2], [3, 3, 4]])
-    assert [s.label for s in _splits(first, lists_library)] == []
+    splits = _splits(first, lists_library)
+    assert [s.label for s in splits] == ["positions", "remove positions"]
+    assert [e.inputs[0] for e in splits[0].task.examples] == [0, 1, 2]  # [3, 3, 4] -> [3, 4] is left out
+    assert [e.output for e in splits[0].task.examples] == [False, True, True]
 
 
 def test_a_dsl_without_decompositions_searches_as_before(text_library):
@@ -106,3 +110,22 @@ def test_solve_refuses_a_share_out_of_range(capsys):
     code = main(["solve", "--grammar", "lists", "--tasks", "lists", "--limit", "1", "--quiet", "--decompose", "1.5"])
     assert code == 2
     assert "decompose must be in [0, 1)" in capsys.readouterr().err
+
+
+def test_a_task_that_drops_a_position_is_found_through_a_predicate_on_positions(lists_library):
+    task = _list_task("remove the third", lambda xs: xs[:2] + xs[3:])
+    grammar = Grammar.uniform(lists_library)
+    budget = dict(timeout=30, max_programs=20_000)
+    assert not solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.0, **budget)).solved
+    found = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.25, **budget))
+    assert found.solved and found.stats.strategy == "enumerate+deduction"
+    best = found.entries[0].program
+    assert _correct(best, task, lists_library)
+    assert str(best).startswith("(lambda (fold (range (length $0)) empty (lambda (lambda (if ")
+    assert "(cons (index $1 $2) $0)" in str(best)
+
+
+def test_no_split_by_positions_when_an_output_is_no_subsequence(lists_library):
+    # [9, 2, 2, 5] -> [2, 9]: the values are there but not in order
+    task = _list_task("sorted pair", lambda xs: sorted(xs[:2]), inputs=[[3, 0, 7], [9, 2, 2, 5]])
+    assert _splits(task, lists_library) == []

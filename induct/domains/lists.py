@@ -14,7 +14,7 @@ from induct.programs.evaluation import Lazy
 from induct.programs.limits import MAX_INT, EvaluationLimit, charge
 from induct.search.decompose import (Subproblem, call_hole, element_then_arguments, hole_examples, hole_task,
                                      list_arguments, wrap_lambdas)
-from induct.types import TypeConstructor, arguments_of, return_of, tbool
+from induct.types import TypeConstructor, arguments_of, return_of, tbool, tint
 
 __all__ = ["PRIMITIVES", "MAX_LIST", "DECOMPOSITIONS"]
 
@@ -224,6 +224,62 @@ class _Selection:
                                  _select_around(n, k, keep), label)
 
 
+class _Positional:
+    """``fold (range (length xs)) empty (λi acc. if (p i) (cons (index i xs) acc) acc)`` and
+    its complement: every output is the list argument with the elements at some *positions*
+    left out, where equal values are not all kept or all dropped (else :class:`_Selection`
+    applies).  The hole is ``p``, a function of the position and of the task's arguments; its
+    examples come from the examples whose kept positions are certain (one way to align the
+    output with ``xs``)."""
+
+    name = "positions"
+
+    def split(self, task, library):
+        out = _list_output(task)
+        if out is None or not all(p in library for p in ("fold", "empty", "if", "cons", "range", "length", "index")):
+            return
+        n = len(arguments_of(task.request_type))
+        for k, element in list_arguments(task):
+            if element != out or not all(isinstance(e.output, list) for e in task.examples):
+                continue
+            if all(e.output == [x for x in e.inputs[k] if x in e.output] for e in task.examples):
+                continue  # a selection of values: _Selection's
+            kept = [_kept_positions(e.inputs[k], e.output) for e in task.examples]
+            if any(positions is False for positions in kept):
+                continue  # some output is no subsequence of xs
+            known = [(e, positions) for e, positions in zip(task.examples, kept) if positions is not None]
+            if not known:
+                continue
+            for keep in (True, False):
+                rows = [((i, *e.inputs), (i in positions) == keep)
+                        for e, positions in known for i in range(len(e.inputs[k]))]
+                examples = hole_examples(rows)
+                if examples is None:
+                    continue
+                label = "positions" if keep else "remove positions"
+                yield Subproblem(hole_task(task, label, tint, tbool, examples),
+                                 _positions_around(n, k, keep), label)
+
+
+def _kept_positions(xs, ys):
+    """The positions of ``xs`` that ``ys`` keeps: False if ``ys`` is no subsequence of ``xs``,
+    None if it is one in more than one way."""
+    first, j = [], 0
+    for i, x in enumerate(xs):
+        if j < len(ys) and x == ys[j]:
+            first.append(i)
+            j += 1
+    if j < len(ys):
+        return False
+    last, j = [], len(ys) - 1
+    for i in range(len(xs) - 1, -1, -1):
+        if j >= 0 and xs[i] == ys[j]:
+            last.append(i)
+            j -= 1
+    # Every alignment lies between the leftmost and the rightmost one: equal, it is the only one.
+    return set(first) if first == last[::-1] else None
+
+
 def _list_output(task):
     """The element type of the task's output when it is a list (else None)."""
     out = return_of(task.request_type)
@@ -241,16 +297,30 @@ def _map_around(n, k):
 
 def _select_around(n, k, keep):
     def assemble(hole):
-        p = call_hole(hole, element_then_arguments(n, 1))
-        kept = application(Primitive("cons"), Index(1), Index(0))
-        branches = (kept, Index(0)) if keep else (Index(0), kept)
-        step = Abstraction(Abstraction(application(Primitive("if"), p, *branches)))
-        body = application(Primitive("fold"), Index(n - 1 - k), Primitive("empty"), step)
-        return wrap_lambdas(body, n)
+        return _fold_keeping(n, Index(n - 1 - k), Index(1), call_hole(hole, element_then_arguments(n, 1)), keep)
 
     return assemble
 
 
-DECOMPOSITIONS = (_Elementwise(), _Selection())
+def _fold_keeping(n, over, item, p, keep):
+    """``λ(n args). fold over empty (λx acc. if p (cons item acc) acc)`` (branches swapped
+    unless ``keep``); ``item`` and ``p`` are written under the step's two λs."""
+    kept = application(Primitive("cons"), item, Index(0))
+    branches = (kept, Index(0)) if keep else (Index(0), kept)
+    step = Abstraction(Abstraction(application(Primitive("if"), p, *branches)))
+    return wrap_lambdas(application(Primitive("fold"), over, Primitive("empty"), step), n)
+
+
+def _positions_around(n, k, keep):
+    def assemble(hole):
+        positions = application(Primitive("range"), application(Primitive("length"), Index(n - 1 - k)))
+        item = application(Primitive("index"), Index(1), Index(n + 1 - k))  # xs[i], under the step's λs
+        return _fold_keeping(n, positions, item, call_hole(hole, element_then_arguments(n, 1)), keep)
+
+    return assemble
+
+
+DECOMPOSITIONS = (_Elementwise(), _Selection(), _Positional())
 """Deductions for the search: a task shaped like a map or a filter of its list argument
-is split into a search for the function applied to each element."""
+(of its values or of its positions) is split into a search for the function applied to
+each element or position."""
