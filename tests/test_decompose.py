@@ -129,3 +129,25 @@ def test_no_split_by_positions_when_an_output_is_no_subsequence(lists_library):
     # [9, 2, 2, 5] -> [2, 9]: the values are there but not in order
     task = _list_task("sorted pair", lambda xs: sorted(xs[:2]), inputs=[[3, 0, 7], [9, 2, 2, 5]])
     assert _splits(task, lists_library) == []
+
+
+def test_positions_are_a_last_resort_behind_the_whole_program_search(lists_library):
+    # drop the first element: a selection of positions, but `cdr` is a short whole program,
+    # so the fold over positions is never searched and stays out of the frontier
+    task = _list_task("drop first", lambda xs: xs[1:], inputs=[[2, 1, 2], [3, 3, 4], [5, 6]])
+    assert [s.label for s in _splits(task, lists_library)] == ["positions", "remove positions"]
+    found = solve_task(task, Grammar.uniform(lists_library), "enumerate",
+                       SearchConfig(timeout=30, max_programs=20_000))
+    assert found.solved and found.stats.strategy == "enumerate"
+    assert str(found.entries[0].program) == "(lambda (cdr $0))"
+    assert all("range" not in str(e.program) for e in found.entries)
+
+
+def test_a_last_resort_counts_every_program_tried(lists_library):
+    # the whole-program search fails on its budget less the holes' share, then the holes solve it
+    task = _list_task("remove the third", lambda xs: xs[:2] + xs[3:])
+    found = solve_task(task, Grammar.uniform(lists_library), "enumerate",
+                       SearchConfig(timeout=30, max_programs=20_000))
+    assert found.solved and found.stats.strategy == "enumerate+deduction"
+    assert 15_000 <= found.stats.programs_tried <= 21_000  # the enumerator stops at the end of a batch
+    assert found.stats.programs_before_first_solution >= 15_000

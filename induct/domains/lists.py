@@ -230,9 +230,12 @@ class _Positional:
     left out, where equal values are not all kept or all dropped (else :class:`_Selection`
     applies).  The hole is ``p``, a function of the position and of the task's arguments; its
     examples come from the examples whose kept positions are certain (one way to align the
-    output with ``xs``)."""
+    output with ``xs``).  A last resort: searched only when the whole-program search fails."""
 
     name = "positions"
+    # Many such tasks (tail, take, drop, slices) have short whole programs that the search
+    # finds; the fold over positions is for those it does not.
+    last_resort = True
 
     def split(self, task, library):
         out = _list_output(task)

@@ -12,10 +12,11 @@ whole program around a solution of it.
 
 A DSL's semantics module lists its decompositions in ``DECOMPOSITIONS`` (see
 :mod:`induct.domains.lists`).  :func:`search_with_decompositions` gives their holes a
-share of a task's budget (``SearchConfig.decompose``) before the ordinary search: every
-whole program it builds is checked on the task's own examples and scored by the task's
-grammar, so the frontier is the same kind of posterior as the search's.  When the holes
-solve the task, the ordinary search is not run.
+share of a task's budget (``SearchConfig.decompose``) before the ordinary search (or, for a
+decomposition marked ``last_resort``, after it, when it failed): every whole program it
+builds is checked on the task's own examples and scored by the task's grammar, so the
+frontier is the same kind of posterior as the search's.  When the first holes solve the
+task, the ordinary search is not run.
 """
 
 from __future__ import annotations
@@ -54,7 +55,11 @@ class Subproblem:
 
 
 class Decomposition(Protocol):
-    """Turns a task into subproblems when its examples have the right shape (else none)."""
+    """Turns a task into subproblems when its examples have the right shape (else none).
+
+    A decomposition may set ``last_resort = True``: its holes are then searched only when
+    the ordinary search fails (see :func:`search_with_decompositions`).
+    """
 
     name: str
 
@@ -126,58 +131,102 @@ def wrap_lambdas(body: Program, n: int) -> Program:
 # --- the search ------------------------------------------------------------------------
 
 def search_with_decompositions(search: Any, task: Task, grammar: Any, config: Any, deadline: float) -> Frontier:
-    """Run ``search`` on ``task``, first giving the library's decompositions their share.
+    """Run ``search`` on ``task``, giving the library's decompositions their share.
 
-    With no decomposition that applies (or ``config.decompose`` 0, or a likelihood other
-    than ``exact``, whose examples cannot be split), this is ``search.search``.
+    The holes of a decomposition run before the ordinary search, unless it is marked
+    ``last_resort``: then its holes are searched only when the ordinary search, run on the
+    budget less their share, found nothing.  A deduction that writes the same programs the
+    ordinary search would find longer-winded (a fold over positions for ``cdr``) so stays
+    out of the frontiers of tasks the search solves.  With no decomposition that applies
+    (or ``config.decompose`` 0, or a likelihood other than ``exact``, whose examples cannot
+    be split), this is ``search.search``.
     """
     subproblems = _subproblems(task, grammar.library) if (config.decompose > 0 and config.likelihood == "exact") else []
     if not subproblems:
         return search.search(task, grammar, config, deadline)
-    started = time.monotonic()
-    share = config.decompose / len(subproblems)
-    budget = deadline - started
-    model = config.likelihood_model()
-    library = grammar.library
-    entries: dict[Program, FrontierEntry] = {}
-    tried = 0
-    first: float | None = None
-    first_count: int | None = None
-    for sub in subproblems:
-        if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
-            sub_deadline = min(deadline, time.monotonic() + share * budget)
-            sub_config = replace(config, decompose=0.0)
-        else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
-            sub_deadline = deadline
-            sub_config = replace(config, decompose=0.0, max_programs=max(1, int(share * config.max_programs)))
-        found = search.search(sub.task, grammar, sub_config, sub_deadline)
-        tried += found.stats.programs_tried
-        for entry in found.entries:
-            try:
-                whole = sub.assemble(entry.program)
-                log_prior = grammar.log_prior(whole, task.request_type)
-                if log_prior == -math.inf:
+    run = _DeductionRun(search, task, grammar, config, deadline, config.decompose / len(subproblems))
+    first = [sub for sub, last in subproblems if not last]
+    after = [sub for sub, last in subproblems if last]
+    if first and run.holes(first):
+        return run.frontier()
+    # The ordinary search, on what is left less the share kept for the last-resort holes.
+    reserved = run.share * len(after)
+    if config.max_programs is None:
+        whole_deadline = deadline - reserved * run.budget
+        rest = config
+    else:
+        whole_deadline = deadline
+        rest = replace(config, max_programs=max(1, config.max_programs - run.tried
+                                                - int(reserved * config.max_programs)))
+    offset = time.monotonic() - run.started
+    found = search.search(task, grammar, rest, whole_deadline)
+    if found.solved or not after or time.monotonic() >= deadline:
+        return _shifted(found, offset, run.tried) if run.tried else found
+    run.absorb(found)
+    run.holes(after)
+    return run.frontier() if run.entries else _shifted(found, offset, run.tried - found.stats.programs_tried)
+
+
+class _DeductionRun:
+    """The holes searched for one task so far: the whole programs they built, programs tried."""
+
+    def __init__(self, search, task, grammar, config, deadline, share):
+        self.search, self.task, self.grammar, self.config, self.deadline = search, task, grammar, config, deadline
+        self.share = share
+        self.started = time.monotonic()
+        self.budget = deadline - self.started
+        self.model = config.likelihood_model()
+        self.entries: dict[Program, FrontierEntry] = {}
+        self.tried = 0
+        self.first: float | None = None
+        self.first_count: int | None = None
+        self.timed_out = False
+
+    def holes(self, subproblems: list[Subproblem]) -> bool:
+        """Search each hole on its share; True when some whole program solves the task."""
+        config, task = self.config, self.task
+        for sub in subproblems:
+            if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
+                sub_deadline = min(self.deadline, time.monotonic() + self.share * self.budget)
+                sub_config = replace(config, decompose=0.0)
+            else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
+                sub_deadline = self.deadline
+                sub_config = replace(config, decompose=0.0, max_programs=max(1, int(self.share * config.max_programs)))
+            found = self.search.search(sub.task, self.grammar, sub_config, sub_deadline)
+            self.tried += found.stats.programs_tried
+            for entry in found.entries:
+                try:
+                    whole = sub.assemble(entry.program)
+                    log_prior = self.grammar.log_prior(whole, task.request_type)
+                    if log_prior == -math.inf:
+                        continue
+                    ll = self.model.log_likelihood(compile_program(whole, self.grammar.library, {}), task)
+                except InductError:  # a decomposition that built an ill-typed program: not a solution
                     continue
-                ll = model.log_likelihood(compile_program(whole, library, {}), task)
-            except InductError:  # a decomposition that built an ill-typed program: not a solution
-                continue
-            if ll == -math.inf:
-                continue
-            if first is None:
-                first = time.monotonic() - started
-                first_count = tried
-            entries[whole] = FrontierEntry(whole, log_prior, ll)
-        if time.monotonic() >= deadline:
-            break
-    if entries:
-        best = sorted(entries.values(), key=lambda e: -e.log_posterior)[:config.max_frontier]
-        stats = SearchStats(tried, time.monotonic() - started, first, first_count, False,
-                            f"{search.name}+deduction")
-        return Frontier(task.name, task.request_type, tuple(best), stats)
-    rest = config if config.max_programs is None else replace(
-        config, max_programs=max(1, config.max_programs - tried))
-    offset = time.monotonic() - started
-    frontier = search.search(task, grammar, rest, deadline)
+                if ll == -math.inf:
+                    continue
+                if self.first is None:
+                    self.first = time.monotonic() - self.started
+                    self.first_count = self.tried
+                self.entries[whole] = FrontierEntry(whole, log_prior, ll)
+            if time.monotonic() >= self.deadline:
+                self.timed_out = True
+                break
+        return bool(self.entries)
+
+    def absorb(self, frontier: Frontier) -> None:
+        """Count an ordinary search that found nothing (its programs count toward the total)."""
+        self.tried += frontier.stats.programs_tried
+
+    def frontier(self) -> Frontier:
+        best = sorted(self.entries.values(), key=lambda e: -e.log_posterior)[:self.config.max_frontier]
+        stats = SearchStats(self.tried, time.monotonic() - self.started, self.first, self.first_count,
+                            self.timed_out, f"{self.search.name}+deduction")
+        return Frontier(self.task.name, self.task.request_type, tuple(best), stats)
+
+
+def _shifted(frontier: Frontier, offset: float, tried: int) -> Frontier:
+    """``frontier`` with its statistics counted from the start of the task's search."""
     s = frontier.stats
     stats = SearchStats(s.programs_tried + tried, offset + s.seconds,
                         None if s.time_to_first_solution is None else offset + s.time_to_first_solution,
@@ -186,11 +235,12 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     return Frontier(frontier.task_name, frontier.request_type, frontier.entries, stats)
 
 
-def _subproblems(task: Task, library: Any) -> list[Subproblem]:
-    found: list[Subproblem] = []
+def _subproblems(task: Task, library: Any) -> list[tuple[Subproblem, bool]]:
+    """Each subproblem that applies, with whether its decomposition is a last resort."""
+    found: list[tuple[Subproblem, bool]] = []
     for d in decompositions_of(library):
         try:
-            found.extend(d.split(task, library))
+            found.extend((sub, bool(getattr(d, "last_resort", False))) for sub in d.split(task, library))
         except InductError:
             continue
     return found
