@@ -214,14 +214,8 @@ class _Selection:
                 continue
             if all(e.output == e.inputs[k] for e in task.examples) or not any(e.output for e in task.examples):
                 continue  # keeps everything or nothing: no predicate to learn
-            for keep in (True, False):
-                rows = [((x, *e.inputs), (x in e.output) == keep) for e in task.examples for x in e.inputs[k]]
-                examples = hole_examples(rows)
-                if examples is None:
-                    continue
-                label = "filter" if keep else "remove"
-                yield Subproblem(hole_task(task, label, element, tbool, examples),
-                                 _select_around(n, k, keep), label)
+            rows = [((x, *e.inputs), x in e.output) for e in task.examples for x in e.inputs[k]]
+            yield from _keep_and_remove(task, ("filter", "remove"), element, rows, lambda keep: _select_around(n, k, keep))
 
 
 class _Positional:
@@ -253,15 +247,18 @@ class _Positional:
             known = [(e, positions) for e, positions in zip(task.examples, kept) if positions is not None]
             if not known:
                 continue
-            for keep in (True, False):
-                rows = [((i, *e.inputs), (i in positions) == keep)
-                        for e, positions in known for i in range(len(e.inputs[k]))]
-                examples = hole_examples(rows)
-                if examples is None:
-                    continue
-                label = "positions" if keep else "remove positions"
-                yield Subproblem(hole_task(task, label, tint, tbool, examples),
-                                 _positions_around(n, k, keep), label)
+            rows = [((i, *e.inputs), i in positions) for e, positions in known for i in range(len(e.inputs[k]))]
+            yield from _keep_and_remove(task, ("positions", "remove positions"), tint, rows,
+                                        lambda keep: _positions_around(n, k, keep))
+
+
+def _keep_and_remove(task, labels, element, rows, around):
+    """Two holes from ``(inputs, kept)`` rows: the predicate that keeps (labelled
+    ``labels[0]``) and its complement, each with the whole program ``around(keep)``."""
+    for keep, label in zip((True, False), labels):
+        examples = hole_examples([(inputs, kept == keep) for inputs, kept in rows])
+        if examples is not None:
+            yield Subproblem(hole_task(task, label, element, tbool, examples), around(keep), label)
 
 
 def _kept_positions(xs, ys):

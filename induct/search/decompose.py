@@ -159,12 +159,14 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
         rest = replace(config, max_programs=max(1, config.max_programs - run.tried
                                                 - int(reserved * config.max_programs)))
     offset = time.monotonic() - run.started
+    before = run.tried
     found = search.search(task, grammar, rest, whole_deadline)
     if found.solved or not after or time.monotonic() >= deadline:
-        return _shifted(found, offset, run.tried) if run.tried else found
-    run.absorb(found)
-    run.holes(after)
-    return run.frontier() if run.entries else _shifted(found, offset, run.tried - found.stats.programs_tried)
+        return _shifted(found, offset, before)
+    run.tried += found.stats.programs_tried  # the failed search counts toward the holes' statistics
+    if run.holes(after):
+        return run.frontier()
+    return _shifted(found, offset, run.tried - found.stats.programs_tried)
 
 
 class _DeductionRun:
@@ -213,10 +215,6 @@ class _DeductionRun:
                 self.timed_out = True
                 break
         return bool(self.entries)
-
-    def absorb(self, frontier: Frontier) -> None:
-        """Count an ordinary search that found nothing (its programs count toward the total)."""
-        self.tried += frontier.stats.programs_tried
 
     def frontier(self) -> Frontier:
         best = sorted(self.entries.values(), key=lambda e: -e.log_posterior)[:self.config.max_frontier]
