@@ -137,7 +137,10 @@ def test_cli_prints_table_and_ratio(tmp_path, capsys):
     ("(lambda (map (lambda (+ $0 1)) $0))", False),
     ("(map (lambda $0))", False),
     ("(lambda (lambda (lambda ($1 (lambda (lambda ($4 $1 $0))) $0))))", True),  # no symbol at all
-    ("(lambda (lambda ($1 1 $0)))", False),
+    ("(lambda (lambda ($1 1 $0)))", True),  # applies an argument to a symbol
+    ("(lambda (lambda ($1 (lambda (lambda (mod $1 $0))) $0)))", True),
+    ("(lambda (lambda ($1 (length $0))))", False),
+    ("(lambda (lambda (map $1 (cdr $0))))", False),
 ])
 def test_renamings_of_a_production_are_recognised(body, trivial):
     from induct.compression.search import renames_a_production

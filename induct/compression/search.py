@@ -412,18 +412,23 @@ def renames_a_production(body: Program) -> bool:
     ``λλ(f $0 $1)`` is one application of ``f`` to nothing but variables: such an
     abstraction adds no structure to the library, only another name for a production.
     Nor does a body with no symbol at all, such as ``λλλ($1 (λλ($4 $1 $0)) $0)``: it only
-    rearranges its arguments (and, polymorphic in what it returns, fits every hole).
+    rearranges its arguments (and, polymorphic in what it returns, fits every hole).  Nor
+    does one that applies one of its own arguments to symbols and variables, such as
+    ``λλ($1 mod $0)`` or ``λλ($1 4 $0)``: the search can already apply a variable to a
+    symbol, and such a body, polymorphic in what it returns, also fits nearly every hole.
     """
     if not any(isinstance(q, (Primitive, Invented)) for q in subterms(body)):
         return True
     p = eta_normal_form(body)
     while isinstance(p, Abstraction):
         p = p.body
+    leaves_only = True
     while isinstance(p, Application):
-        if not isinstance(p.x, Index):
+        if not isinstance(p.x, (Index, Primitive, Invented)):
             return False
+        leaves_only = leaves_only and isinstance(p.x, Index)
         p = p.f
-    return isinstance(p, (Primitive, Invented))
+    return isinstance(p, (Primitive, Invented)) and leaves_only or isinstance(p, Index)
 
 
 def _body_nodes(corpus: Corpus, tokens, node: int) -> list[int]:
