@@ -59,8 +59,9 @@ class CompressionConfig:
             bound proves optimality).  About a second per million on one core; most steps end
             well within it, and long-chain corpora need 10–20 million to reach the optimum.
         renamings: also learn bodies that only rename a production — η-equivalent to it, like
-            ``λλ(map $1 $0)``, or it applied to bare variables, like ``λλ(f $0 $1)``.  They
-            add nothing to a library, so they are off by default; Stitch allows them, and
+            ``λλ(map $1 $0)``, or it applied to bare variables, like ``λλ(f $0 $1)`` — and
+            bodies that only apply one of their arguments to symbols, like ``λλ($1 mod $0)``.
+            They add nothing to a library, so they are off by default; Stitch allows them, and
             they do shrink a corpus (for like-for-like comparisons of compression ratio).
         across_programs: only learn abstractions that match in at least two programs (Stitch's
             single-task pruning, with each program its own task): a fragment repeated inside
