@@ -3,9 +3,10 @@
 Learns on the 109 list train tasks for as many iterations as fit the training budget
 (default 90 minutes of wall time on 2 cores, counted from the run's own metrics so that a
 resumed run keeps to it; an iteration starts only if one as long as the last still
-fits), testing cheaply after every iteration (a program budget per task; these test
-passes measure and do not learn, so their time is not counted in the training budget), then tests the final library and recognition model on the 109 test tasks
-(``test`` + ``dropped_easy_test``) at 30 s per task; the tasks left are then searched with
+fits), testing cheaply after every iteration (a program budget per task; these passes
+measure and do not learn, so their time is not counted in the training budget), then
+tests the final library and recognition model on the 109 test tasks (``test`` +
+``dropped_easy_test``) at 30 s per task; the tasks left are then searched with
 the library's own prior at half that, reported apart.  The run directory is kept: rerunning
 the script resumes it where it stopped.  Ablations (no recognition model; no compression; no
 decomposition of map- and filter-shaped tasks) run at ``--quick`` sizes beside the full

@@ -428,7 +428,7 @@ def renames_a_production(body: Program) -> bool:
             return False
         leaves_only = leaves_only and isinstance(p.x, Index)
         p = p.f
-    return isinstance(p, (Primitive, Invented)) and leaves_only or isinstance(p, Index)
+    return isinstance(p, Index) or (isinstance(p, (Primitive, Invented)) and leaves_only)
 
 
 def _body_nodes(corpus: Corpus, tokens, node: int) -> list[int]:
