@@ -215,7 +215,8 @@ class _Selection:
             if all(e.output == e.inputs[k] for e in task.examples) or not any(e.output for e in task.examples):
                 continue  # keeps everything or nothing: no predicate to learn
             rows = [((x, *e.inputs), x in e.output) for e in task.examples for x in e.inputs[k]]
-            yield from _keep_and_remove(task, ("filter", "remove"), element, rows, lambda keep: _select_around(n, k, keep))
+            yield from _keep_and_remove(task, ("filter", "remove"), element, rows,
+                                        lambda keep: _select_around(n, k, keep))
 
 
 class _Positional:
