@@ -12,6 +12,8 @@ lambdas (which do not pickle) are re-imported by the worker from their module.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -26,7 +28,7 @@ from induct.search.decompose import search_with_decompositions
 from induct.search.frontier import Frontier, SearchStats
 from induct.tasks import Task
 
-__all__ = ["solve_tasks", "solve_task", "Progress", "grammar_to_spec", "grammar_from_spec", "GRACE_SECONDS"]
+__all__ = ["solve_tasks", "solve_task", "collector_paused", "Progress", "grammar_to_spec", "grammar_from_spec", "GRACE_SECONDS"]
 
 GRACE_SECONDS = 5.0
 """How long past its timeout a task may run before its worker is killed."""
@@ -96,14 +98,35 @@ def grammar_from_spec(spec: dict) -> Any:
 
 # --- one task ---------------------------------------------------------------------------
 
+@contextlib.contextmanager
+def collector_paused():
+    """Keep Python's cyclic garbage collector off inside (restored as it was on leaving).
+
+    An enumeration table holds millions of objects, many in small reference cycles, that
+    become garbage together when the search ends.  A collection triggered then (by the next
+    allocation once the collector is back on) traverses all of them: seconds, more on a busy
+    machine, charged to the task that happens to be running.  With the collector paused for
+    the whole task, the garbage is left for the caller to collect when no clock is running
+    (a worker does so after sending its answer).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def solve_task(task: Task, grammar: Any, strategy: str, config: SearchConfig) -> Frontier:
     """Run one strategy on one task in this process (errors become the frontier's ``error``)."""
     search = get_strategy(strategy)
     deadline = time.monotonic() + config.timeout
-    try:
-        return search_with_decompositions(search, task, grammar, config, deadline)
-    except (InductError, RecursionError, MemoryError) as e:
-        return _failed(task, strategy, f"{type(e).__name__}: {e}")
+    with collector_paused():
+        try:
+            return search_with_decompositions(search, task, grammar, config, deadline)
+        except (InductError, RecursionError, MemoryError) as e:
+            return _failed(task, strategy, f"{type(e).__name__}: {e}")
 
 
 def _failed(task: Task, strategy: str, error: str, seconds: float = 0.0, timed_out: bool = False) -> Frontier:
@@ -142,11 +165,16 @@ def _worker_main(connection: Connection, parent: int | None = None) -> None:
         index, task, spec, strategy, config = message
         connection.send(("start", index))
         try:
-            grammar = grammar_from_spec(spec)
-            frontier = solve_task(task, grammar, strategy, config)
-            connection.send(("done", index, frontier.to_json()))
+            # The answer is sent before the search's garbage is collected: the parent times
+            # a task from its "start", so the collection below delays no task's clock.
+            with collector_paused():
+                grammar = grammar_from_spec(spec)
+                frontier = solve_task(task, grammar, strategy, config)
+                connection.send(("done", index, frontier.to_json()))
         except Exception as e:  # report, keep serving
             connection.send(("error", index, f"{type(e).__name__}: {e}"))
+        frontier = grammar = None
+        gc.collect()
 
 
 class _Worker:
