@@ -45,6 +45,7 @@ def main() -> None:
     if min(sizes) < 1 or steps < 1 or n_dreams < 1 or args.repeats < 1:
         ap.error("batch sizes, --steps, --dreams and --repeats must be at least 1")
 
+    started = metadata()  # the load before the run
     import jax
 
     from induct.recognition import RecognitionConfig, RecognitionModel, train
@@ -101,7 +102,7 @@ def main() -> None:
         print(f"batch {size:>4}: loop {loop_rate:8.1f} steps/s ({loop_rate * size:9.0f} tasks/s), "
               f"step alone {step_rate:8.1f} steps/s ({step_rate * size:9.0f} tasks/s)", file=sys.stderr)
 
-    result = {"benchmark": "recognition_training", **metadata(), "quick": quick,
+    result = {"benchmark": "recognition_training", **started, "quick": quick,
               "jax": {"version": jax.__version__, "backend": backend, "devices": devices},
               "settings": {"steps": steps, "repeats": args.repeats, "dreams": len(dreams),
                            "dream_seconds": dream_seconds, "hidden_dim": args.hidden,

@@ -52,6 +52,31 @@ def test_exhaustive_strategies_solve_easy_list_tasks(lists_library, easy_tasks, 
         assert f.stats.time_to_first_solution is not None
 
 
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_a_task_runs_with_the_cyclic_collector_off_and_leaves_it_as_it_was(lists_library, easy_tasks, monkeypatch,
+                                                                          enabled_before):
+    import gc
+
+    seen = []
+    search = parallel.search_with_decompositions
+
+    def spy(*args):
+        seen.append(gc.isenabled())
+        return search(*args)
+
+    monkeypatch.setattr(parallel, "search_with_decompositions", spy)
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled_before else gc.disable()
+        f = solve_task(easy_tasks[0], Grammar.uniform(lists_library), "enumerate", SearchConfig(timeout=10))
+        after = gc.isenabled()
+    finally:
+        gc.enable() if was else gc.disable()
+    assert f.solved
+    assert seen == [False]
+    assert after is enabled_before
+
+
 @pytest.mark.parametrize("strategy", sorted(STRATEGIES))
 def test_every_strategy_returns_a_well_formed_frontier_in_time(lists_library, strategy):
     task = _int_task("plus-two", lambda x: x + 2)
