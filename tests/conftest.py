@@ -1,6 +1,13 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check results, not speed: on a loaded machine drawing inputs can be slow
+# and one example can take long, so neither the too_slow health check nor a per-example
+# deadline applies here.
+settings.register_profile("induct", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("induct")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = ROOT.parent / "shared" / "data"
