@@ -3,8 +3,8 @@
 Learns on the 109 list train tasks for as many iterations as fit the training budget
 (default 90 minutes of wall time on 2 cores, counted from the run's own metrics so that a
 resumed run keeps to it; an iteration starts only if one as long as the last still
-fits), testing cheaply after every second iteration (a program budget per task; these
-passes measure and do not learn, so their time is not counted in the training budget), then
+fits), testing cheaply after every iteration (a program budget per task; these passes
+measure and do not learn, so their time is not counted in the training budget), then
 tests the final library and recognition model on the 109 test tasks (``test`` +
 ``dropped_easy_test``) at 30 s per task; the tasks left are then searched with
 the library's own prior at half that, reported apart.  The run directory is kept: rerunning
@@ -40,8 +40,8 @@ def _config(quick: bool, **changes):
                            compression_iterations=3, seed=0)
     else:
         base = TrainConfig(domain="lists", iterations=100, batch_size=40, max_programs=400_000, timeout=30,
-                           test_max_programs=20_000, test_timeout=10, test_every=2, recognition_steps=600,
-                           dreams=500, compression_iterations=5, seed=0)
+                           test_max_programs=20_000, test_timeout=10, recognition_steps=600, dreams=500,
+                           compression_iterations=5, seed=0)
     return base.replace(**changes)
 
 
