@@ -4,9 +4,9 @@ The recognition model (contextual head, conv encoder) is trained on dreams of th
 domain's library (programs enumerated in prior order, run on the train tasks' inputs),
 as the dream sleep does.  For each batch size it measures:
 
-  * ``loop``: :func:`induct.recognition.train` itself, steady state (a first call compiles;
-    the second is timed): host-side batching (padding, features, program arrays) plus the
-    jitted Adam step;
+  * ``loop``: :func:`induct.recognition.train` itself, steady state (a first, untimed call
+    compiles the step for every padded shape; the calls after it are timed): host-side
+    batching (padding, features, program arrays) plus the jitted Adam step;
   * ``step``: the jitted step alone, on one batch already on the device (timed with
     ``block_until_ready``), that is, the accelerator's share.
 

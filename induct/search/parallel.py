@@ -28,7 +28,8 @@ from induct.search.decompose import search_with_decompositions
 from induct.search.frontier import Frontier, SearchStats
 from induct.tasks import Task
 
-__all__ = ["solve_tasks", "solve_task", "collector_paused", "Progress", "grammar_to_spec", "grammar_from_spec", "GRACE_SECONDS"]
+__all__ = ["solve_tasks", "solve_task", "collector_paused", "Progress", "grammar_to_spec", "grammar_from_spec",
+           "GRACE_SECONDS"]
 
 GRACE_SECONDS = 5.0
 """How long past its timeout a task may run before its worker is killed."""
