@@ -1,4 +1,4 @@
-"""Deduction: map- and filter-shaped tasks are split into a search for the element function."""
+"""Deduction: map-, filter- and rearrangement-shaped tasks are split into a search for a smaller function."""
 
 import pytest
 
@@ -7,7 +7,7 @@ from induct.grammar import Grammar
 from induct.programs import parse_program
 from induct.programs.evaluation import compile_program
 from induct.search import SearchConfig, solve_task
-from induct.search.decompose import decompositions_of
+from induct.search.decompose import MAX_HOLE_SHARE, decompositions_of, hole_shares
 from induct.tasks import Example, Task
 from induct.types import parse_type
 from induct.wake_sleep import TrainConfig
@@ -78,8 +78,10 @@ def test_only_tasks_of_the_right_shape_are_split(lists_library):
     # the same element must go to the same output for a map: position-dependent is no map
     by_position = _list_task("add index", lambda xs: [x + i for i, x in enumerate(xs)])
     count = _list_task("count", lambda xs: len(xs), "list(int) -> int")
-    for task in (reverse, identity, by_position, count):
+    for task in (identity, by_position, count):
         assert _splits(task, lists_library) == [], task.name
+    # a rearrangement of the list: the position each output element comes from
+    assert [s.label for s in _splits(reverse, lists_library)] == ["gather"]
     # a subsequence in which equal elements are treated alike: filter and remove
     keep = _list_task("keep odd", lambda xs: [x for x in xs if x % 2])
     assert [s.label for s in _splits(keep, lists_library)] == ["filter", "remove"]
@@ -151,3 +153,46 @@ def test_a_last_resort_counts_every_program_tried(lists_library):
     assert found.solved and found.stats.strategy == "enumerate+deduction"
     assert 15_000 <= found.stats.programs_tried <= 21_000  # the enumerator stops at the end of a batch
     assert found.stats.programs_before_first_solution >= 15_000
+
+
+def test_a_rearrangement_is_gathered_from_positions_of_unique_values(lists_library):
+    # rotate right by one; 2 occurs twice in [9, 2, 2, 5], so its output positions say nothing
+    task = _list_task("rotate right", lambda xs: xs[-1:] + xs[:-1])
+    subs = _splits(task, lists_library)
+    assert [s.label for s in subs] == ["gather"]
+    hole = subs[0].task
+    assert str(hole.request_type) == "int -> list(int) -> int"
+    rows = {(e.inputs[0], tuple(e.inputs[1])): e.output for e in hole.examples}
+    assert rows[(0, (3, 0, 7, 1, 4))] == 4 and rows[(1, (3, 0, 7, 1, 4))] == 0
+    # [9, 2, 2, 5] -> [5, 9, 2, 2]: the 2s at output positions 2 and 3 could come from 1 or 2
+    assert rows[(0, (9, 2, 2, 5))] == 3 and rows[(1, (9, 2, 2, 5))] == 0
+    assert (2, (9, 2, 2, 5)) not in rows and (3, (9, 2, 2, 5)) not in rows
+    whole = subs[0].assemble(parse_program("(lambda (lambda (mod (- $1 1) (length $0))))"))
+    assert str(whole) == "(lambda (map (lambda (index (mod (- $0 1) (length $1)) $1)) (range (length $0))))"
+    assert _correct(whole, task, lists_library)
+    # not a rearrangement: a value that is not in the list, or a different length
+    bumped = _list_task("rotate and add one", lambda xs: [x + 1 for x in xs[-1:] + xs[:-1]])
+    doubled = _list_task("twice", lambda xs: xs + xs)
+    for other in (bumped, doubled):
+        assert "gather" not in [s.label for s in _splits(other, lists_library)], other.name
+
+
+def test_a_rotation_is_found_through_its_positions(lists_library):
+    task = _list_task("rotate right", lambda xs: xs[-1:] + xs[:-1])
+    grammar = Grammar.uniform(lists_library)
+    budget = dict(timeout=30, max_programs=40_000)
+    assert not solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.0, **budget)).solved
+    found = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.25, **budget))
+    assert found.solved and found.stats.strategy == "enumerate+deduction"
+    best = found.entries[0].program
+    assert _correct(best, task, lists_library)
+    assert str(best).startswith("(lambda (map (lambda (index ")
+
+
+def test_hole_shares_follow_the_weights_and_are_capped():
+    assert hole_shares(0.25, [1.0, 1.0]) == [0.125, 0.125]
+    assert hole_shares(0.25, [2.0]) == [0.5]
+    assert hole_shares(0.3, [1.0, 2.0]) == pytest.approx([0.15, 0.3])
+    capped = hole_shares(0.6, [2.0])
+    assert capped == [pytest.approx(MAX_HOLE_SHARE)]
+    assert sum(hole_shares(0.9, [3.0, 1.0])) == pytest.approx(MAX_HOLE_SHARE)

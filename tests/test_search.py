@@ -240,3 +240,25 @@ def test_a_script_without_a_main_guard_gets_a_clear_error_not_empty_frontiers(tm
     assert done.returncode != 0, done.stdout
     assert "solved" not in done.stdout
     assert 'if __name__ == "__main__":' in done.stderr
+
+
+def test_a_program_slow_on_many_examples_does_not_run_past_the_deadline(lists_library, monkeypatch):
+    # Every example may take the whole per-example time limit; between examples the search
+    # looks at its deadline, so a program that keeps matching cannot hold it for n limits.
+    from induct.search import enumeration
+
+    fast = enumeration.value_of
+
+    def slow(entry, i):
+        if i:
+            time.sleep(0.02)
+        return fast(entry, i)
+
+    monkeypatch.setattr(enumeration, "value_of", slow)
+    task = Task("identity", parse_type("int -> int"), tuple(Example((n,), n) for n in range(200)))
+    started = time.monotonic()
+    found = EnumerationRun(task, Grammar.uniform(lists_library), SearchConfig(timeout=0.3),
+                           time.monotonic() + 0.3, "enumerate").run()
+    elapsed = time.monotonic() - started
+    assert found.stats.timed_out
+    assert elapsed < 1.5  # checking the identity alone would take 200 x 0.02 s = 4 s

@@ -253,6 +253,48 @@ class _Positional:
                                         lambda keep: _positions_around(n, k, keep))
 
 
+class _Gather:
+    """``map (λi. index (g i xs) xs) (range (length xs))``: every output is as long as the
+    list argument ``xs`` and made of its elements, rearranged (a rotation, a reversal, a
+    swap).  The hole is ``g``, the position in ``xs`` that output position ``i`` takes its
+    element from, as a function of ``i`` and of the task's arguments; its examples come from
+    the output positions whose element occurs once in ``xs`` (the others could come from
+    more than one position).  A last resort: searched only when the whole-program search
+    fails."""
+
+    name = "gather"
+    last_resort = True
+    # Twice the usual share: the hole is position arithmetic (``mod (- i k) (length xs)`` for a
+    # rotation) that a grammar conditioned on the whole list task does not favour, and the
+    # share comes out of the budget of few tasks, only those shaped like a rearrangement.
+    weight = 2.0
+
+    def split(self, task, library):
+        out = _list_output(task)
+        if out is None or not all(p in library for p in ("map", "index", "range", "length")):
+            return
+        n = len(arguments_of(task.request_type))
+        for k, element in list_arguments(task):
+            if element != out:
+                continue
+            if not all(isinstance(e.output, list) and len(e.output) == len(e.inputs[k]) for e in task.examples):
+                continue
+            if all(e.output == e.inputs[k] for e in task.examples):
+                continue  # the identity: nothing to deduce
+            rows = []
+            for e in task.examples:
+                xs = e.inputs[k]
+                if sorted(map(repr, e.output)) != sorted(map(repr, xs)):
+                    break  # not a rearrangement of xs
+                for i, y in enumerate(e.output):
+                    if xs.count(y) == 1:
+                        rows.append(((i, *e.inputs), xs.index(y)))
+            else:
+                examples = hole_examples(rows)
+                if examples is not None:
+                    yield Subproblem(hole_task(task, "gather", tint, tint, examples), _gather_around(n, k), "gather")
+
+
 def _keep_and_remove(task, labels, element, rows, around):
     """Two holes from ``(inputs, kept)`` rows: the predicate that keeps (labelled
     ``labels[0]``) and its complement, each with the whole program ``around(keep)``."""
@@ -321,7 +363,17 @@ def _positions_around(n, k, keep):
     return assemble
 
 
-DECOMPOSITIONS = (_Elementwise(), _Selection(), _Positional())
+def _gather_around(n, k):
+    def assemble(hole):
+        position = call_hole(hole, element_then_arguments(n, 0))
+        item = application(Primitive("index"), position, Index(n - k))  # xs[g i ...], under the λi
+        positions = application(Primitive("range"), application(Primitive("length"), Index(n - 1 - k)))
+        return wrap_lambdas(application(Primitive("map"), Abstraction(item), positions), n)
+
+    return assemble
+
+
+DECOMPOSITIONS = (_Elementwise(), _Selection(), _Positional(), _Gather())
 """Deductions for the search: a task shaped like a map or a filter of its list argument
-(of its values or of its positions) is split into a search for the function applied to
-each element or position."""
+(of its values or of its positions), or like a rearrangement of it, is split into a search
+for the function applied to each element or position."""

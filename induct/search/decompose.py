@@ -36,7 +36,8 @@ from induct.tasks import Example, Task
 from induct.types import TypeConstructor, arguments_of, arrow
 
 __all__ = ["Subproblem", "Decomposition", "decompositions_of", "search_with_decompositions",
-           "call_hole", "hole_examples", "hole_task", "list_arguments", "element_then_arguments", "wrap_lambdas"]
+           "call_hole", "hole_examples", "hole_task", "hole_shares", "list_arguments", "element_then_arguments",
+           "wrap_lambdas"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,9 @@ class Decomposition(Protocol):
     """Turns a task into subproblems when its examples have the right shape (else none).
 
     A decomposition may set ``last_resort = True``: its holes are then searched only when
-    the ordinary search fails (see :func:`search_with_decompositions`).
+    the ordinary search fails (see :func:`search_with_decompositions`).  It may set
+    ``weight`` (default 1): each of its holes gets ``weight`` times the share of the others,
+    for a hole whose search is known to need more than the usual share.
     """
 
     name: str
@@ -144,13 +147,14 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     subproblems = _subproblems(task, grammar.library) if (config.decompose > 0 and config.likelihood == "exact") else []
     if not subproblems:
         return search.search(task, grammar, config, deadline)
-    run = _DeductionRun(search, task, grammar, config, deadline, config.decompose / len(subproblems))
-    first = [sub for sub, last in subproblems if not last]
-    after = [sub for sub, last in subproblems if last]
+    run = _DeductionRun(search, task, grammar, config, deadline)
+    shares = hole_shares(config.decompose, [weight for _, _, weight in subproblems])
+    first = [(sub, share) for (sub, last, _), share in zip(subproblems, shares) if not last]
+    after = [(sub, share) for (sub, last, _), share in zip(subproblems, shares) if last]
     if first and run.holes(first):
         return run.frontier()
     # The ordinary search, on what is left less the share kept for the last-resort holes.
-    reserved = run.share * len(after)
+    reserved = sum(share for _, share in after)
     if config.max_programs is None:
         whole_deadline = deadline - reserved * run.budget
         rest = config
@@ -169,12 +173,26 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     return _shifted(found, offset, run.tried - found.stats.programs_tried)
 
 
+MAX_HOLE_SHARE = 0.9
+"""The largest share of a task's budget its holes may take together, whatever the weights:
+the ordinary search always keeps some."""
+
+
+def hole_shares(decompose: float, weights: Sequence[float]) -> list[float]:
+    """Each hole's share of the task's budget: ``decompose`` split among the holes in
+    proportion to ``weights`` — a hole of weight w gets w times a weight-1 hole's
+    ``decompose / len(weights)`` — scaled down if together they would pass
+    :data:`MAX_HOLE_SHARE`."""
+    shares = [decompose * w / len(weights) for w in weights]
+    total = sum(shares)
+    return [s * MAX_HOLE_SHARE / total for s in shares] if total > MAX_HOLE_SHARE else shares
+
+
 class _DeductionRun:
     """The holes searched for one task so far: the whole programs they built, programs tried."""
 
-    def __init__(self, search, task, grammar, config, deadline, share):
+    def __init__(self, search, task, grammar, config, deadline):
         self.search, self.task, self.grammar, self.config, self.deadline = search, task, grammar, config, deadline
-        self.share = share
         self.started = time.monotonic()
         self.budget = deadline - self.started
         self.model = config.likelihood_model()
@@ -184,16 +202,16 @@ class _DeductionRun:
         self.first_count: int | None = None
         self.timed_out = False
 
-    def holes(self, subproblems: list[Subproblem]) -> bool:
-        """Search each hole on its share; True when some whole program solves the task."""
+    def holes(self, subproblems: list[tuple[Subproblem, float]]) -> bool:
+        """Search each hole on its share of the budget; True when some whole program solves the task."""
         config, task = self.config, self.task
-        for sub in subproblems:
+        for sub, share in subproblems:
             if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
-                sub_deadline = min(self.deadline, time.monotonic() + self.share * self.budget)
+                sub_deadline = min(self.deadline, time.monotonic() + share * self.budget)
                 sub_config = replace(config, decompose=0.0)
             else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
                 sub_deadline = self.deadline
-                sub_config = replace(config, decompose=0.0, max_programs=max(1, int(self.share * config.max_programs)))
+                sub_config = replace(config, decompose=0.0, max_programs=max(1, int(share * config.max_programs)))
             found = self.search.search(sub.task, self.grammar, sub_config, sub_deadline)
             self.tried += found.stats.programs_tried
             for entry in found.entries:
@@ -233,12 +251,13 @@ def _shifted(frontier: Frontier, offset: float, tried: int) -> Frontier:
     return Frontier(frontier.task_name, frontier.request_type, frontier.entries, stats)
 
 
-def _subproblems(task: Task, library: Any) -> list[tuple[Subproblem, bool]]:
-    """Each subproblem that applies, with whether its decomposition is a last resort."""
-    found: list[tuple[Subproblem, bool]] = []
+def _subproblems(task: Task, library: Any) -> list[tuple[Subproblem, bool, float]]:
+    """Each subproblem that applies, with whether its decomposition is a last resort and its weight."""
+    found: list[tuple[Subproblem, bool, float]] = []
     for d in decompositions_of(library):
         try:
-            found.extend((sub, bool(getattr(d, "last_resort", False))) for sub in d.split(task, library))
+            last, weight = bool(getattr(d, "last_resort", False)), float(getattr(d, "weight", 1.0))
+            found.extend((sub, last, weight) for sub in d.split(task, library))
         except InductError:
             continue
     return found

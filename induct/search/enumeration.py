@@ -219,6 +219,9 @@ class EnumerationRun:
         fn = rule.info.value
         limits = self.limits
         for i in range(1, self.n):
+            # Each example may take the whole per-example time limit: on a task with many
+            # examples, a slow program that keeps matching must not run past the deadline.
+            self._deadline_check()
             args = []
             for k in kids:
                 v = value_of(k, i)
@@ -239,6 +242,8 @@ class EnumerationRun:
         self.tried += 1
         if self.exact:
             for i in range(self.n):
+                if i:
+                    self._deadline_check()  # as in _rest
                 v = value_of(entry, i)
                 if v is FAILED or v != self.outputs[i]:
                     return
