@@ -29,6 +29,19 @@ def _correct(program, task, library):
     return model.log_likelihood(compile_program(program, library, {}), task) == 0.0
 
 
+def _found_only_through_deduction(task, library, max_programs):
+    """The best program for ``task``: the uniform grammar's search misses it on ``max_programs``
+    without deduction and finds it, correct, with it."""
+    grammar = Grammar.uniform(library)
+    budget = dict(timeout=30, max_programs=max_programs)
+    assert not solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.0, **budget)).solved
+    found = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.25, **budget))
+    assert found.solved and found.stats.strategy == "enumerate+deduction"
+    best = found.entries[0].program
+    assert _correct(best, task, library)
+    return best
+
+
 def test_a_filter_shaped_task_is_found_through_its_predicate(lists_library):
     task = _list_task("keep above one", lambda xs: [x for x in xs if x > 1])
     grammar = Grammar.uniform(lists_library)
@@ -116,13 +129,7 @@ def test_solve_refuses_a_share_out_of_range(capsys):
 
 def test_a_task_that_drops_a_position_is_found_through_a_predicate_on_positions(lists_library):
     task = _list_task("remove the third", lambda xs: xs[:2] + xs[3:])
-    grammar = Grammar.uniform(lists_library)
-    budget = dict(timeout=30, max_programs=20_000)
-    assert not solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.0, **budget)).solved
-    found = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.25, **budget))
-    assert found.solved and found.stats.strategy == "enumerate+deduction"
-    best = found.entries[0].program
-    assert _correct(best, task, lists_library)
+    best = _found_only_through_deduction(task, lists_library, 20_000)
     assert str(best).startswith("(lambda (fold (range (length $0)) empty (lambda (lambda (if ")
     assert "(cons (index $1 $2) $0)" in str(best)
 
@@ -179,13 +186,7 @@ def test_a_rearrangement_is_gathered_from_positions_of_unique_values(lists_libra
 
 def test_a_rotation_is_found_through_its_positions(lists_library):
     task = _list_task("rotate right", lambda xs: xs[-1:] + xs[:-1])
-    grammar = Grammar.uniform(lists_library)
-    budget = dict(timeout=30, max_programs=40_000)
-    assert not solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.0, **budget)).solved
-    found = solve_task(task, grammar, "enumerate", SearchConfig(decompose=0.25, **budget))
-    assert found.solved and found.stats.strategy == "enumerate+deduction"
-    best = found.entries[0].program
-    assert _correct(best, task, lists_library)
+    best = _found_only_through_deduction(task, lists_library, 40_000)
     assert str(best).startswith("(lambda (map (lambda (index ")
 
 
