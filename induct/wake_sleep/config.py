@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -76,8 +77,13 @@ class TrainConfig:
             if getattr(self, name) <= 0:
                 raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
         for name in ["timeout", "test_timeout", "pseudocounts"]:
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
+            if not 0 < getattr(self, name) < math.inf:   # also refuses nan
+                raise ConfigError(f"{name} must be a positive finite number, got {getattr(self, name)}")
+        for name in ["recognition_seconds", "structure_penalty", "size_penalty"]:
+            if not math.isfinite(getattr(self, name)):
+                raise ConfigError(f"{name} must be a finite number, got {getattr(self, name)}")
+        if self.seed < 0:
+            raise ConfigError(f"seed must be ≥ 0, got {self.seed}")
         for name in ["workers", "max_test_tasks", "recognition_steps", "recognition_seconds", "dreams",
                      "compression_iterations"]:
             if getattr(self, name) < 0:
@@ -119,8 +125,8 @@ def _coerce(name: str, value: Any) -> Any:
                 raise ValueError(value)
             return bool(value)
         if t.startswith("int"):
-            if isinstance(value, bool):
-                raise ValueError(value)
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError(value)   # 3.7 is not silently read as 3
             return int(value)
         if t.startswith("float"):
             return float(value)
@@ -171,7 +177,9 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> TrainConfig
     if path is not None:
         p = Path(path)
         try:
-            data = tomllib.loads(p.read_text())
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except UnicodeDecodeError as e:
+            raise ConfigError(f"{p}: not UTF-8 text (byte {e.start})") from None
         except OSError as e:
             raise ConfigError(f"cannot read config {p}: {e.strerror}") from None
         except tomllib.TOMLDecodeError as e:
