@@ -1,7 +1,7 @@
 """List search: DreamCoder's 109 list test tasks, base grammar, no learning.
 
 The test tasks (splits ``test`` + ``dropped_easy_test``) are searched with
-grammars/lists.induct at its file weights (uniform), 20 s per task on 2 worker processes,
+the lists grammar at its file weights (uniform), 20 s per task on 2 worker processes,
 once per strategy: tasks solved and the median time to the first solution (over the solved
 tasks).  This is the baseline that learning must beat: the whole-program search, without
 the list DSL's deduction (``decompose`` 0).  ``--deduction`` also runs each strategy with

@@ -52,9 +52,9 @@ def _learning_seconds(metrics: dict) -> float:
 
 def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks: int | None) -> list[dict]:
     """Train one iteration at a time until the configured iterations or the budget is spent."""
-    from induct.wake_sleep import DOMAINS, Domain, resume, train
+    from induct.wake_sleep import Domain, get_domain, resume, train
 
-    domain = DOMAINS["lists"]
+    domain = get_domain("lists")
     if quick_tasks:
         train_tasks, test_tasks = domain.load_tasks()
         # Every k-th task of each split: a fixed subset, not chosen by results.
@@ -96,10 +96,10 @@ def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | 
     (and, with ``fallback_timeout``, the tasks left with the library's prior, reported apart)."""
     from induct.grammar import Grammar
     from induct.search import SearchConfig, solve_tasks
-    from induct.wake_sleep import DOMAINS
+    from induct.wake_sleep import get_domain
     from induct.wake_sleep import load_state
 
-    domain = DOMAINS["lists"]
+    domain = get_domain("lists")
     state = load_state(run_dir, domain)
     _, test_tasks = domain.load_tasks()
     if quick_tasks:

@@ -21,8 +21,8 @@ __all__ = ["progress_printer", "summary_lines"]
 
 @add_command("solve", "search for programs that solve each task (wake), in parallel")
 def _solve(p: argparse.ArgumentParser):
-    p.add_argument("--grammar", required=True, help="a .induct file or a shipped grammar name (lists, text)")
-    p.add_argument("--tasks", required=True, help="a task JSON file or a shipped task set (lists, text)")
+    p.add_argument("--grammar", required=True, help="a .induct file or a domain's name (lists, text ...)")
+    p.add_argument("--tasks", required=True, help="a task JSON file or a domain's name (lists, text ...)")
     p.add_argument("--split", action="append", help="keep only tasks of this split (repeatable)")
     p.add_argument("--strategy", default="enumerate", help="search strategy (default enumerate)")
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per task (default 10)")

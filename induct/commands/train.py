@@ -25,7 +25,10 @@ def _add_config_overrides(p: argparse.ArgumentParser) -> None:
 @add_command("train", "run the wake-sleep loop: search, compress into a library, train the neural prior")
 def _train(p: argparse.ArgumentParser):
     p.add_argument("config", nargs="?", help="a TOML config file (every field optional)")
-    p.add_argument("--domain", default=None, help="shipped domain: lists (default) or text")
+    from induct.domain import domain_names
+
+    p.add_argument("--domain", default=None,
+                   help=f"a registered domain: {', '.join(domain_names())} (default lists; see induct domains)")
     p.add_argument("--iterations", default=None, help="wake-sleep iterations (default 3)")
     p.add_argument("--out", default="runs/latest", help="run directory (default runs/latest)")
     p.add_argument("--overwrite", action="store_true", help="start over in an existing run directory")

@@ -35,19 +35,17 @@ def _parser() -> Lark:
 
 
 def find_grammar(name_or_path: str | Path) -> Path:
-    """Resolve a grammar given as a path or as the name of a shipped grammar (``lists``)."""
+    """Resolve a grammar given as a path or as the name of a registered domain (``lists``)."""
     p = Path(name_or_path)
     if p.exists():
         return p
-    here = Path(__file__).resolve().parent.parent
-    stem = p.name if p.suffix == ".induct" else f"{p.name}.induct"
-    for folder in (here / "_grammars", here.parent / "grammars"):
-        if (folder / stem).exists():
-            return folder / stem
-    shipped = sorted(x.stem for folder in (here / "_grammars", here.parent / "grammars")
-                     if folder.exists() for x in folder.glob("*.induct"))
+    from induct.domain import domain_names, get_domain
+
+    name = p.stem if p.suffix == ".induct" and p.parent == Path(".") else str(name_or_path)
+    if name in domain_names():
+        return Path(get_domain(name).grammar)
     raise InductError(f"grammar {str(name_or_path)!r} not found: give a path to a .induct file "
-                      f"or one of the shipped grammars: {', '.join(sorted(set(shipped))) or 'none'}")
+                      f"or the name of a domain: {', '.join(domain_names()) or 'none'}")
 
 
 def load_library(path: str | Path, check_semantics: bool = True) -> Library:

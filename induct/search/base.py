@@ -17,6 +17,7 @@ from induct.errors import InductError
 from induct.programs import Program
 from induct.programs.limits import Limits
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
+from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction
 from induct.tasks import Task
 
 __all__ = ["SearchConfig", "SearchStrategy", "STRATEGIES", "register_strategy", "get_strategy",
@@ -47,7 +48,9 @@ class SearchConfig:
         example_seconds: evaluation time limit per example.
         seed: seed of stochastic strategies (mixed with the task name).
         decompose: share of a task's budget (time and programs) given first to the holes of
-            the DSL's decompositions (see :mod:`induct.search.decompose`); 0 turns them off.
+            the deductions (see :mod:`induct.search.decompose`); 0 turns them off.
+        deductions: the deductions that may split a task (a domain's ``deductions``; by
+            default the standard list-shaped ones, each applying where the DSL fits it).
         options: strategy-specific settings (e.g. MCMC's ``chains``).
     """
 
@@ -64,6 +67,7 @@ class SearchConfig:
     example_seconds: float = 0.1
     seed: int = 0
     decompose: float = 0.25
+    deductions: tuple[Deduction, ...] = STANDARD_DEDUCTIONS
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

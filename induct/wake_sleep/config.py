@@ -136,7 +136,7 @@ def _coerce(name: str, value: Any) -> Any:
 
 
 FIELD_HELP = {
-    "domain": "shipped domain: lists or text",
+    "domain": "a registered domain (induct domains lists them)",
     "grammar": "a .induct grammar file instead of the domain's",
     "tasks": "a task JSON file instead of the domain's",
     "train_split": "the tasks' split to learn on",

@@ -27,7 +27,7 @@ from induct.wake_sleep.checkpoint import (
     CheckpointError, atomic_write, latest_checkpoint, read_checkpoint, write_checkpoint,
 )
 from induct.wake_sleep.config import TrainConfig, config_to_toml, load_config
-from induct.wake_sleep.domain import Domain, resolve_domain
+from induct.wake_sleep.domain import Domain, domain_names, get_domain, resolve_domain
 
 __all__ = ["RunState", "RunResult", "train", "resume", "load_run", "load_state", "Progress"]
 
@@ -113,13 +113,14 @@ def _setup_logging(run_dir: Path) -> logging.Handler:
 
 
 def _domain_record(domain: Domain) -> dict:
-    tasks = _absolute(domain.tasks) if isinstance(domain.tasks, str) else None
+    tasks = _absolute(domain.tasks_path) if domain.tasks_path is not None else None
+    registered = domain.name in domain_names() and get_domain(domain.name).grammar == domain.grammar
     return {"name": domain.name, "grammar": _absolute(domain.grammar), "tasks": tasks,
             "train_split": domain.train_split, "test_splits": list(domain.test_splits),
-            "featurizer": domain.featurizer}
+            "featurizer": domain.featurizer, "registered": registered}
 
 
-def _absolute(path: str) -> str:
+def _absolute(path: str | Path) -> str:
     """A path that exists is recorded absolute (a run may be inspected from anywhere); a
     shipped grammar's or task set's name is kept as it is."""
     p = Path(path)
@@ -154,11 +155,16 @@ def load_run(run_dir: str | Path) -> tuple[TrainConfig, Domain, RunState | None]
         record = json.loads((run_dir / "domain.json").read_text())
     except (OSError, ValueError):
         raise CheckpointError(f"{run_dir}/domain.json is missing or damaged") from None
-    if record.get("tasks") is None:
+    if record.get("registered") and record.get("name") in domain_names():
+        base = get_domain(record["name"])
+        domain = Domain(base.name, base.grammar, record.get("tasks") or base.tasks, record["train_split"],
+                        tuple(record["test_splits"]), base.featurizer, base.deductions, base.description)
+    elif record.get("tasks") is None:
         raise InductError(f"{run_dir}: this run's tasks were given in Python; resume it with "
                           "induct.wake_sleep.resume(run_dir, domain=...)")
-    domain = Domain(record["name"], record["grammar"], record["tasks"], record["train_split"],
-                    tuple(record["test_splits"]), record.get("featurizer", "tokens"))
+    else:
+        domain = Domain(record["name"], record["grammar"], record["tasks"], record["train_split"],
+                        tuple(record["test_splits"]), record.get("featurizer", "tokens"))
     return config, domain, load_state(run_dir, domain)
 
 
@@ -278,7 +284,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
                         lambda what, done, total, solved: bar.update(
                             f"iteration {i}: wake ({what}) {done}/{total} tasks, {solved} solved"
                             f"{_eta(t0, done, total) if what == 'search' else ''}"),
-                        generative=config.generative_wake, report=metrics)
+                        generative=config.generative_wake, report=metrics, deductions=domain.deductions)
     frontiers = dict(state.frontiers)
     for name, f in found.items():
         if f.solved:
@@ -320,7 +326,8 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
         t3 = time.time()
         tested = phases.wake(test_tasks, library, model, config, config.test_max_programs, config.test_timeout,
                              lambda _, done, total, solved: bar.update(f"iteration {i}: test {done}/{total}, "
-                                                                       f"{solved} solved{_eta(t3, done, total)}"))
+                                                                       f"{solved} solved{_eta(t3, done, total)}"),
+                             deductions=domain.deductions)
         metrics["test_solved"] = sum(1 for f in tested.values() if f.solved)
         metrics["test_total"] = len(test_tasks)
         metrics["test_seconds"] = time.time() - t3
