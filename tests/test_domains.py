@@ -87,7 +87,7 @@ def test_a_task_function_must_return_tasks():
         Domain("odd", get_domain("lists").grammar, lambda: [1, 2]).load_tasks()
 
 
-def test_the_guide_example_trains_and_its_run_solves_new_tasks(tmp_path):
+def test_the_guide_example_trains_and_its_run_solves_new_tasks(tmp_path, capsys):
     # docs/adding-a-domain.md's worked example: induct/domains/arith, trained end to end.
     from induct.cli import main
     from induct.wake_sleep import TrainConfig, train
@@ -98,5 +98,12 @@ def test_the_guide_example_trains_and_its_run_solves_new_tasks(tmp_path):
     metrics = result.metrics[-1]
     assert metrics["train_solved_total"] >= 8 and metrics["test_total"] == 11
     assert metrics["test_solved"] >= 6
-    assert main(["solve", "--grammar", str(tmp_path / "run" / "library.induct"), "--tasks", "arith",
-                 "--max-programs", "5000", "--workers", "0", "--quiet"]) == 0
+    run = str(tmp_path / "run")
+    assert main(["solve", "--run", run, "--tasks", "arith", "--split", "test", "--max-programs", "20000",
+                 "--workers", "0", "--quiet"]) == 0
+    solved = capsys.readouterr().out.strip().splitlines()[-1]
+    assert solved == f"solved {metrics['test_solved']}/11"  # the run's library and model, as its test pass had them
+    assert main(["predict", "--run", run, "--tasks", "arith", "--split", "test", "--limit", "1",
+                 "--inputs", "[[10], [-20]]", "--max-programs", "20000", "--workers", "0", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "double: solved" in out and "(10) -> 20 (1.00)" in out and "(-20) -> -40 (1.00)" in out
