@@ -214,6 +214,17 @@ class _ListDeduction:
             return None
         return list_output(task)
 
+    def same_type_lists(self, task: Task, library: Any) -> Iterable[tuple[int, int, Any]]:
+        """``(n, k, element)`` for each list argument ``k`` (of ``n``) whose element type is the
+        output's, when the templates fit and every example's output is a list."""
+        out = self.applies(task, library)
+        if out is None or not all(isinstance(e.output, list) for e in task.examples):
+            return
+        n = len(arguments_of(task.request_type))
+        for k, element in list_arguments(task):
+            if element == out:
+                yield n, k, element
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -260,13 +271,7 @@ class Selection(_ListDeduction):
                  Template("(fold ?xs empty (lambda (lambda (if (?hole $1 ?args) $0 (cons $1 $0)))))"))
 
     def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
-        out = self.applies(task, library)
-        if out is None:
-            return
-        n = len(arguments_of(task.request_type))
-        for k, element in list_arguments(task):
-            if element != out or not all(isinstance(e.output, list) for e in task.examples):
-                continue
+        for n, k, element in self.same_type_lists(task, library):
             if not all(e.output == [x for x in e.inputs[k] if x in e.output] for e in task.examples):
                 continue
             if all(e.output == e.inputs[k] for e in task.examples) or not any(e.output for e in task.examples):
@@ -291,13 +296,7 @@ class Positional(_ListDeduction):
         Template("(fold (range (length ?xs)) empty (lambda (lambda (if (?hole $1 ?args) $0 (cons (index $1 ?xs) $0)))))"))
 
     def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
-        out = self.applies(task, library)
-        if out is None:
-            return
-        n = len(arguments_of(task.request_type))
-        for k, element in list_arguments(task):
-            if element != out or not all(isinstance(e.output, list) for e in task.examples):
-                continue
+        for n, k, element in self.same_type_lists(task, library):
             if all(e.output == [x for x in e.inputs[k] if x in e.output] for e in task.examples):
                 continue  # a selection of values: Selection's
             kept = [_kept_positions(e.inputs[k], e.output) for e in task.examples]
@@ -326,14 +325,8 @@ class Gather(_ListDeduction):
     templates = (Template("(map (lambda (index (?hole $0 ?args) ?xs)) (range (length ?xs)))"),)
 
     def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
-        out = self.applies(task, library)
-        if out is None:
-            return
-        n = len(arguments_of(task.request_type))
-        for k, element in list_arguments(task):
-            if element != out:
-                continue
-            if not all(isinstance(e.output, list) and len(e.output) == len(e.inputs[k]) for e in task.examples):
+        for n, k, element in self.same_type_lists(task, library):
+            if not all(len(e.output) == len(e.inputs[k]) for e in task.examples):
                 continue
             if all(e.output == e.inputs[k] for e in task.examples):
                 continue  # the identity: nothing to deduce
