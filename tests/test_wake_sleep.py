@@ -284,3 +284,34 @@ def test_resume_trusts_a_module_shipped_with_induct_and_one_the_user_names(finis
     assert main(["resume", str(planted), "--quiet", "--trust-semantics", "planted_semantics"]) == 2
     assert marker.exists()
     assert "no semantics" in capsys.readouterr().err
+
+
+def test_a_run_directory_is_used_by_one_process_at_a_time(finished_run, tmp_path, capsys):
+    import fcntl
+
+    run_dir = _copy_run(finished_run, tmp_path)
+    with open(run_dir / ".lock", "a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["resume", str(run_dir), "--quiet"]) == 2
+    assert "in use by another induct process" in capsys.readouterr().err
+
+
+def test_train_refuses_a_directory_of_user_files_and_a_file(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "library.induct").write_text("my notes\n")
+    assert main(["train", "--out", str(mine), "--quiet", "--iterations", "1"]) == 2
+    assert "not a run" in capsys.readouterr().err
+    assert sorted(p.name for p in mine.iterdir()) == ["library.induct"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    assert main(["train", "--out", str(a_file), "--quiet", "--iterations", "1"]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_a_failed_start_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--out", str(out), "--quiet", "--iterations", "1",
+                 "--grammar", str(tmp_path / "missing.induct")]) == 2
+    assert not out.exists() or not any(out.iterdir())
+    capsys.readouterr()

@@ -228,6 +228,36 @@ def _shipped_semantics(domain: Domain) -> set[str]:
         return found
 
 
+class _RunLock:
+    """An exclusive lock on a run directory (``run_dir/.lock``), held while a process trains it."""
+
+    def __init__(self, run_dir: Path):
+        self.path = run_dir / ".lock"
+        self.file: Any = None
+
+    def __enter__(self) -> "_RunLock":
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): no lock
+            return self
+        try:
+            self.file = open(self.path, "a")
+        except OSError as e:
+            raise InductError(f"cannot write to run directory {self.path.parent}: {e.strerror}") from None
+        try:
+            fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.file.close()
+            self.file = None
+            raise InductError(f"{self.path.parent} is in use by another induct process "
+                              "(train or resume); wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.file is not None:
+            self.file.close()  # closing releases the lock
+
+
 # --- the loop ---------------------------------------------------------------------------
 
 def train(config: TrainConfig | None = None, run_dir: str | Path = "runs/latest", domain: Domain | None = None,
@@ -245,17 +275,29 @@ def train(config: TrainConfig | None = None, run_dir: str | Path = "runs/latest"
     domain = domain or resolve_domain(config.domain, config.grammar, config.tasks, config.train_split,
                                       config.test_splits)
     run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise InductError(f"--out {run_dir} is a file, not a directory: choose another --out")
     if (run_dir / "config.toml").exists() and not overwrite:
         raise InductError(f"{run_dir} already holds a run: continue it with `induct resume {run_dir}` "
                           "or choose another --out")
-    if overwrite and (run_dir / "checkpoints").exists():
-        import shutil
+    if run_dir.is_dir() and not (run_dir / "config.toml").exists() and any(run_dir.iterdir()):
+        raise InductError(f"--out {run_dir} is a non-empty directory that is not a run: "
+                          "choose an empty or new directory")
+    # Everything the run needs is checked before anything is written to its directory.
+    domain.load_tasks()
+    domain.load_library()
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InductError(f"cannot create run directory {run_dir}: {e.strerror}") from None
+    with _RunLock(run_dir):
+        if overwrite and (run_dir / "checkpoints").exists():
+            import shutil
 
-        shutil.rmtree(run_dir / "checkpoints")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(run_dir / "config.toml", config_to_toml(config))
-    atomic_write(run_dir / "domain.json", json.dumps(_domain_record(domain), indent=1))
-    return _run(config, domain, run_dir, None, progress)
+            shutil.rmtree(run_dir / "checkpoints")
+        atomic_write(run_dir / "config.toml", config_to_toml(config))
+        atomic_write(run_dir / "domain.json", json.dumps(_domain_record(domain), indent=1))
+        return _run(config, domain, run_dir, None, progress)
 
 
 def resume(run_dir: str | Path, domain: Domain | None = None, progress: bool = True,
@@ -266,6 +308,14 @@ def resume(run_dir: str | Path, domain: Domain | None = None, progress: bool = T
     time, of the ``domain`` given here, and the modules named in ``trust_semantics``.
     """
     run_dir = Path(run_dir)
+    if not (run_dir / "config.toml").exists():
+        raise InductError(f"{run_dir} is not a run directory (no config.toml); start one with induct train")
+    with _RunLock(run_dir):
+        return _resume_locked(run_dir, domain, progress, iterations, trust_semantics)
+
+
+def _resume_locked(run_dir: Path, domain: Domain | None, progress: bool, iterations: int | None,
+                   trust_semantics: Collection[str]) -> RunResult:
     if domain is None:
         config, domain, _ = load_run(run_dir)
         trusted = set(trust_semantics) | _shipped_semantics(domain)
