@@ -290,7 +290,7 @@ def test_a_run_directory_is_used_by_one_process_at_a_time(finished_run, tmp_path
     import fcntl
 
     run_dir = _copy_run(finished_run, tmp_path)
-    with open(run_dir / ".lock", "a") as held:
+    with open(run_dir / "lock.txt", "a") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         assert main(["resume", str(run_dir), "--quiet"]) == 2
     assert "in use by another induct process" in capsys.readouterr().err

@@ -229,10 +229,10 @@ def _shipped_semantics(domain: Domain) -> set[str]:
 
 
 class _RunLock:
-    """An exclusive lock on a run directory (``run_dir/.lock``), held while a process trains it."""
+    """An exclusive lock on a run directory (``run_dir/lock.txt``), held while a process trains it."""
 
     def __init__(self, run_dir: Path):
-        self.path = run_dir / ".lock"
+        self.path = run_dir / "lock.txt"
         self.file: Any = None
 
     def __enter__(self) -> "_RunLock":
