@@ -80,6 +80,8 @@ def _eval(p: argparse.ArgumentParser):
     p.add_argument("--timeout", type=float, default=1.0, help="seconds allowed (default 1)")
 
     def run(args: argparse.Namespace) -> int:
+        if not (args.timeout > 0 and args.timeout != float("inf")):  # also false for nan
+            raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout}")
         lib = load_library(args.grammar)
         program = lib.parse(args.program)
         t = lib.infer(program)

@@ -21,6 +21,9 @@ __all__ = ["progress_printer", "summary_lines"]
 
 def _search_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", metavar="RUN", help="a trained run: search with its final library and recognition model")
+    p.add_argument("--trust-semantics", action="append", default=[], metavar="MODULE",
+                   help="with --run: also allow importing this semantics module (a run's own shipped "
+                        "domain is always allowed; see README, Trust and limits)")
     p.add_argument("--grammar", help="a .induct file or a domain's name (lists, text ...); not with --run")
     p.add_argument("--tasks", required=True, help="a task JSON file or a domain's name (lists, text ...)")
     p.add_argument("--split", action="append", help="keep only tasks of this split (repeatable)")
@@ -58,9 +61,9 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
     deductions = {}
     model = None
     if args.run:
-        from induct.wake_sleep import load_run
+        from induct.wake_sleep import open_run
 
-        _, domain, state = load_run(args.run)
+        _, domain, state = open_run(args.run, args.trust_semantics)
         if state is None:
             raise UsageError(f"{args.run} has no complete checkpoint yet")
         library, model = state.library, state.model
