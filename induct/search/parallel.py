@@ -216,7 +216,8 @@ class _Worker:
 
 def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate",
                 config: SearchConfig = SearchConfig(), workers: int | None = None,
-                progress: Callable[[Progress], None] | None = None) -> dict[str, Frontier]:
+                progress: Callable[[Progress], None] | None = None, backend: Any = "local",
+                address: str | None = None) -> dict[str, Frontier]:
     """Solve every task with ``strategy``; returns task name -> Frontier (in task order).
 
     Args:
@@ -227,7 +228,12 @@ def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate"
         config: search settings; ``config.timeout`` is each task's wall time.
         workers: processes to use (default: all cores); 0 solves in this process.
         progress: called with a :class:`Progress` after each task finishes.
+        backend: "local" (worker processes here), "ray", or a
+            :class:`~induct.search.backends.Backend`; ``address`` is the Ray cluster's.
     """
+    from induct.search.backends import get_backend
+
+    runner = get_backend(backend, address)
     get_strategy(strategy)  # fail early on an unknown name
     names = [t.name for t in tasks]
     if len(set(names)) != len(names):
@@ -257,7 +263,7 @@ def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate"
         for t in tasks:
             finish(t, solve_task(t, grammar_of(t), strategy, config))
         return {n: results[n] for n in names}
-    _parallel(tasks, grammar_of, strategy, config, min(workers, len(tasks)), finish)
+    runner.run(tasks, grammar_of, strategy, config, workers, finish)
     return {n: results[n] for n in names}
 
 
