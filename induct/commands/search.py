@@ -28,6 +28,9 @@ def _solve(p: argparse.ArgumentParser):
     p.add_argument("--timeout", type=float, default=10.0, help="seconds per task (default 10)")
     p.add_argument("--workers", type=int, help="processes (default: all cores; 0 = in this process)")
     p.add_argument("--frontier-size", type=int, default=5, help="programs kept per task (default 5)")
+    p.add_argument("--backend", choices=("local", "ray"), default="local",
+                   help="where tasks run: local worker processes (default) or a Ray cluster")
+    p.add_argument("--address", help="the Ray cluster to use with --backend ray (default: start a local one)")
     p.add_argument("--likelihood", default="exact", help="likelihood model (default exact)")
     p.add_argument("--decompose", type=float, default=0.25, metavar="SHARE",
                    help="share of each task's time first given to the grammar's decompositions, e.g. a "
@@ -58,7 +61,8 @@ def _solve(p: argparse.ArgumentParser):
         grammar = grammar_for_tasks(args, Grammar.from_library(library), tasks)
         printer = None if args.quiet else progress_printer(len(tasks))
         started = time.monotonic()
-        frontiers = solve_tasks(tasks, grammar, args.strategy, config, args.workers, printer)
+        frontiers = solve_tasks(tasks, grammar, args.strategy, config, args.workers, printer,
+                                backend=args.backend, address=args.address)
         if printer is not None:
             print(file=sys.stderr)
         for line in summary_lines(frontiers, time.monotonic() - started):
