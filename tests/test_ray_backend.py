@@ -61,3 +61,20 @@ def test_a_ray_worker_killed_mid_search_loses_no_task(cluster):
     assert set(results) == {"plus-one", "double"}
     assert "died" in results["plus-one"].stats.error
     assert str(results["double"].best.program) == "(lambda (double $0))"
+
+
+def test_a_short_training_on_ray_gives_the_pools_library_and_frontiers(cluster, tmp_path):
+    from pathlib import Path
+
+    from induct.wake_sleep import Domain, TrainConfig, train
+
+    data = Path(__file__).parent / "data"
+    domain = Domain("tiny", str(data / "tiny.induct"), str(data / "tiny_tasks.json"), "train", ("test",))
+    config = TrainConfig(iterations=2, batch_size=4, max_programs=3000, test_max_programs=2000, workers=2,
+                         recognition=False, seed=1)
+    local = train(config, tmp_path / "local", domain=domain, progress=False)
+    remote = train(config.replace(backend="ray"), tmp_path / "ray", domain=domain, progress=False)
+    assert remote.library.to_text() == local.library.to_text()
+    assert {n: f.to_json()["entries"] for n, f in remote.state.frontiers.items()} == \
+        {n: f.to_json()["entries"] for n, f in local.state.frontiers.items()}
+    assert [m["train_solved_total"] for m in remote.metrics] == [m["train_solved_total"] for m in local.metrics]

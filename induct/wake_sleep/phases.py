@@ -61,13 +61,14 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int, 
         from induct.recognition.prior import task_grammars
 
         grammar = task_grammars(model, tasks)
+    where = {"backend": config.backend, "address": config.address or None}
     found = solve_tasks(tasks, grammar, config.strategy, settings, workers=workers,
-                        progress=lambda p: progress("search", p.done, p.total, p.solved))
+                        progress=lambda p: progress("search", p.done, p.total, p.solved), **where)
     unsolved = [t for t in tasks if not found[t.name].solved]
     if model is not None and generative and unsolved:
         solved = len(tasks) - len(unsolved)
         again = solve_tasks(unsolved, prior, config.strategy, settings, workers=workers,
-                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved))
+                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved), **where)
         rescued = {name: f for name, f in again.items() if f.solved}
         found.update(rescued)
         log.info("wake: the library prior solved %d of the %d tasks the model's grammars did not",
