@@ -94,9 +94,12 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
     if new_library is None or not inventions:
         return library, frontiers, []
     grammar = Grammar.from_library(new_library)
+    by_name = {t.name: t for t in tasks}
     out: dict[str, Frontier] = {}
     for name, f in frontiers.items():
         entries = []
+        # The prior of a task-bound constant is its share of the constants of this task.
+        prior = grammar.bind(by_name[name]) if name in by_name else grammar
         programs = [p for p, _ in rewritten.get(name, [])]
         # Entries beyond top_k were not rewritten; keep them as they were.
         kept_originals = sorted(f.entries, key=lambda e: -e.log_posterior)[:config.top_k]
@@ -105,7 +108,7 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
         for program, ll in pairs:
             try:
                 program = eta_long(program, f.request_type, new_library)
-                lp = grammar.log_prior(program, f.request_type)
+                lp = prior.log_prior(program, f.request_type)
             except (PriorError, InductError) as err:
                 log.warning("dropping a rewritten program of %s: %s", name, err)
                 continue
