@@ -248,9 +248,15 @@ class EnumerationRun:
                 if v is FAILED or v != self.outputs[i]:
                     return
             self._record(rule, kids, entry.cost, 0.0)
+        elif self.score is None:
+            # The model scores whole programs (e.g. it infers their constants).
+            program = self.table.wrap(build_program(rule, kids))
+            ll = self.model.log_likelihood(compile_program(program, self.library, {}), self.task)
+            if ll > -math.inf:
+                self.builder.add(program, -entry.cost, ll, self.tried)
         else:
             outputs = [value_of(entry, i) for i in range(self.n)]
-            ll = self.score(outputs)  # type: ignore[misc]
+            ll = self.score(outputs)
             if ll > -math.inf:
                 self._record(rule, kids, entry.cost, ll, verify=False)
 

@@ -31,17 +31,19 @@ def _requests(tasks: list[Task]) -> dict[str, Any]:
     return {t.name: t.request_type for t in tasks}
 
 
-def search_config(config, max_programs: int, timeout: float, deductions: tuple | None = None):
+def search_config(config, max_programs: int, timeout: float, deductions: tuple | None = None,
+                  likelihood: str = "exact"):
     from induct.search.base import SearchConfig
 
     extra = {} if deductions is None else {"deductions": tuple(deductions)}
     return SearchConfig(timeout=timeout, max_frontier=config.frontier_size, max_programs=max_programs,
-                        seed=config.seed, decompose=config.decompose, **extra)
+                        seed=config.seed, decompose=config.decompose, likelihood=likelihood, **extra)
 
 
 def wake(tasks: list[Task], library: Library, model, config, max_programs: int, timeout: float,
          progress: Callable[[str, int, int, int], None], generative: bool = False,
-         report: dict | None = None, deductions: tuple | None = None) -> dict[str, Frontier]:
+         report: dict | None = None, deductions: tuple | None = None,
+         likelihood: str = "exact") -> dict[str, Frontier]:
     """Search every task with the recognition model's grammar for it (or the library's prior).
 
     With ``generative`` (and a model), the tasks the model's grammars leave unsolved are
@@ -49,12 +51,13 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int, 
     searches with both: a task the model steers away from can still be found.  ``progress``
     is called with (pass name, tasks done, tasks in the pass, solved so far); ``report``, if
     given, receives ``generative_solved``, the tasks only that second search solved.
-    ``deductions`` are the domain's (None: the search's default).
+    ``deductions`` are the domain's (None: the search's default), and ``likelihood`` names
+    the domain's likelihood model.
     """
     from induct.search.parallel import solve_tasks
 
     workers = config.workers or (os.cpu_count() or 1)
-    settings = search_config(config, max_programs, timeout, deductions)
+    settings = search_config(config, max_programs, timeout, deductions, likelihood)
     prior = Grammar.from_library(library)
     grammar: Any = prior
     if model is not None:
