@@ -36,7 +36,6 @@ import optax
 from numpyro.infer import MCMC, NUTS, init_to_value
 from numpyro.infer.util import potential_energy
 
-from induct.errors import InductError
 from induct.programs.evaluation import run_program
 from induct.tasks import Task
 
