@@ -225,11 +225,15 @@ class Library:
         """A new library with extra inventions (name, closed body); types are inferred."""
         new = list(self.productions)
         names = set(self._by_name)  # type: ignore[attr-defined]
+
+        def lookup(n: str) -> Type:
+            return _lookup(new, n, self)
+
         for name, body in inventions:
             if name in names:
                 raise InductError(f"duplicate name {name!r} in library")
             names.add(name)
-            t = infer_type(body, lambda n, _new=new: _lookup(_new, n, self))
+            t = infer_type(body, lookup)
             new.append(Production(name, t, Invented(body, name), log_weight))
         return replace(self, productions=tuple(new))
 

@@ -209,7 +209,7 @@ def _library_from_text(text: str, where: Path, trusted: Collection[str] | None =
     return lib
 
 
-def _semantics_of(grammar: str, trusted: Collection[str] | None) -> set[str]:
+def _semantics_of(grammar: str | Path, trusted: Collection[str] | None) -> set[str]:
     """The semantics modules a grammar file (and its imports) names."""
     from induct.dsl import load_library
 
