@@ -1,0 +1,1 @@
+"""The ARC (Abstraction and Reasoning Corpus) grid domain: grammar, semantics, tasks, search."""
