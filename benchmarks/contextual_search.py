@@ -87,9 +87,9 @@ def main() -> None:
     fit_timeout = args.fit_timeout or (2.0 if args.quick else 5.0)
 
     from induct.grammar import Grammar
-    from induct.wake_sleep import DOMAINS
+    from induct.wake_sleep import get_domain
 
-    domain = DOMAINS["lists"]
+    domain = get_domain("lists")
     library = domain.load_library()
     train, test = domain.load_tasks()
     if args.quick:

@@ -1,6 +1,6 @@
 """Enumeration speed: distinct well-typed programs per second, each checked on a list task.
 
-For ``list(int) -> list(int)`` with grammars/lists.induct (uniform weights), the enumerate
+For ``list(int) -> list(int)`` with the lists grammar (uniform weights), the enumerate
 strategy runs over the first N programs (10^6; ``--quick``: 10^5) in order of prior, checking
 each against the task's 15 examples and stopping at its first wrong one, on one core (a
 comparison row leaves the cyclic garbage collector on during the search).  The
@@ -37,9 +37,9 @@ def _one(task_name: str, n_programs: int, strategy: str, max_list: int | None, c
 
         gc.disable = lambda: None  # comparison row only: the collector stays on during the search
     if max_list is not None:
-        import induct.domains.lists
+        import induct.domains.lists.semantics
 
-        induct.domains.lists.MAX_LIST = max_list  # sensitivity run only: lowers the semantics' cap
+        induct.domains.lists.semantics.MAX_LIST = max_list  # sensitivity run only: lowers the semantics' cap
     from induct.dsl import load_library
     from induct.grammar import Grammar
     from induct.search.base import SearchConfig

@@ -1,16 +1,19 @@
 """List search: DreamCoder's 109 list test tasks, base grammar, no learning.
 
 The test tasks (splits ``test`` + ``dropped_easy_test``) are searched with
-grammars/lists.induct at its file weights (uniform), 20 s per task on 2 worker processes,
+the lists grammar at its file weights (uniform), 20 s per task on 2 worker processes,
 once per strategy: tasks solved and the median time to the first solution (over the solved
 tasks).  This is the baseline that learning must beat: the whole-program search, without
 the list DSL's deduction (``decompose`` 0).  ``--deduction`` also runs each strategy with
 it (``STRATEGY+deduction``: a quarter of each task's time first searches the function a
 map- or filter-shaped task applies to each element).  ``--quick`` takes every 6th task
-with a 5 s timeout.
+with a 5 s timeout.  ``--domain text`` runs the same protocol on another registered
+domain's test splits with its grammar and deductions (strings are lists of characters, so
+text's map- and filter-shaped tasks get the list deductions).
 
 Usage:  python benchmarks/list_search.py [--quick] [--strategies enumerate,bottom_up] [--timeout S] [--deduction]
-Writes benchmarks/results/list_search[_quick].json (after each strategy) and prints a table.
+                                         [--domain lists]
+Writes benchmarks/results/list_search[_DOMAIN][_quick].json (after each strategy) and prints a table.
 """
 
 from __future__ import annotations
@@ -30,10 +33,12 @@ sys.path.insert(0, str(ROOT))
 from _common import metadata as _metadata  # noqa: E402  (commit, date, machine, load)
 
 
-def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int, decompose: float = 0.0) -> dict:
+def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int, decompose: float = 0.0,
+                 deductions: tuple | None = None) -> dict:
     from induct.search import SearchConfig, solve_tasks
 
-    config = SearchConfig(timeout=timeout, decompose=decompose)
+    config = SearchConfig(timeout=timeout, decompose=decompose,
+                          **({} if deductions is None else {"deductions": deductions}))
     started = time.monotonic()
 
     def progress(p) -> None:
@@ -65,10 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, help="seconds per task (default 20; quick 5)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--deduction", action="store_true",
-                        help="also run each strategy with the DSL's deduction (decompose 0.25)")
+                        help="also run each strategy with the domain's deductions (decompose 0.25)")
+    parser.add_argument("--domain", default="lists", help="a registered domain (default lists)")
     args = parser.parse_args(argv)
 
-    from induct.dsl import load_library
+    from induct.domain import get_domain
     from induct.grammar import Grammar
     from induct.search import get_strategy
     from induct.tasks import load_tasks
@@ -77,15 +83,19 @@ def main(argv: list[str] | None = None) -> int:
     for s in strategies:
         get_strategy(s)
     timeout = args.timeout or (5.0 if args.quick else 20.0)
-    tasks = load_tasks("lists", split=["test", "dropped_easy_test"])
+    domain = get_domain(args.domain)
+    splits = list(domain.test_splits)
+    tasks = load_tasks(args.domain, split=splits)
     if args.quick:
         tasks = tasks[::6]
-    grammar = Grammar.from_library(load_library("lists"))
+    grammar = Grammar.from_library(domain.load_library())
     result = {"benchmark": "list_search", **_metadata(),
-              "settings": {"grammar": "lists (file weights: uniform)", "tasks": len(tasks),
-                           "splits": ["test", "dropped_easy_test"], "timeout": timeout, "workers": args.workers},
+              "settings": {"domain": args.domain, "grammar": f"{args.domain} (file weights)", "tasks": len(tasks),
+                           "splits": splits, "timeout": timeout, "workers": args.workers,
+                           "deductions": [d.name for d in domain.deductions]},
               "strategies": {}}
-    out = ROOT / "benchmarks" / "results" / f"list_search{'_quick' if args.quick else ''}.json"
+    suffix = "" if args.domain == "lists" else f"_{args.domain}"
+    out = ROOT / "benchmarks" / "results" / f"list_search{suffix}{'_quick' if args.quick else ''}.json"
     if out.exists():
         try:  # keep the other strategies' earlier results; this run replaces its own
             old = json.loads(out.read_text())
@@ -97,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.deduction:
         runs += [(f"{s}+deduction", s, 0.25) for s in strategies]
     for label, s, decompose in runs:
-        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose)
+        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, domain.deductions)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
         result["strategies"][label] = r
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -52,9 +52,9 @@ def _learning_seconds(metrics: dict) -> float:
 
 def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks: int | None) -> list[dict]:
     """Train one iteration at a time until the configured iterations or the budget is spent."""
-    from induct.wake_sleep import DOMAINS, Domain, resume, train
+    from induct.wake_sleep import Domain, get_domain, resume, train
 
-    domain = DOMAINS["lists"]
+    domain = get_domain("lists")
     if quick_tasks:
         train_tasks, test_tasks = domain.load_tasks()
         # Every k-th task of each split: a fixed subset, not chosen by results.
@@ -96,10 +96,10 @@ def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | 
     (and, with ``fallback_timeout``, the tasks left with the library's prior, reported apart)."""
     from induct.grammar import Grammar
     from induct.search import SearchConfig, solve_tasks
-    from induct.wake_sleep import DOMAINS
+    from induct.wake_sleep import get_domain
     from induct.wake_sleep import load_state
 
-    domain = DOMAINS["lists"]
+    domain = get_domain("lists")
     state = load_state(run_dir, domain)
     _, test_tasks = domain.load_tasks()
     if quick_tasks:
@@ -148,6 +148,8 @@ def main() -> None:
     parser.add_argument("--test-timeout", type=float, default=None, help="final test seconds per task (default 30; quick 5)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", default=str(ROOT / "benchmarks" / "runs"), help="where run directories go")
+    parser.add_argument("--variants", default=None,
+                        help="comma-separated subset of full,no-recognition,no-compression,no-decomposition")
     args = parser.parse_args()
     quick = args.quick
     minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
@@ -157,6 +159,14 @@ def main() -> None:
     if quick or args.ablations:
         variants += [("no-recognition", {"recognition": False}), ("no-compression", {"compression": False}),
                      ("no-decomposition", {"decompose": 0.0})]
+    if args.variants:
+        wanted = [v.strip() for v in args.variants.split(",") if v.strip()]
+        known = {"full": {}, "no-recognition": {"recognition": False}, "no-compression": {"compression": False},
+                 "no-decomposition": {"decompose": 0.0}}
+        unknown = [v for v in wanted if v not in known]
+        if unknown:
+            parser.error(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+        variants = [(v, known[v]) for v in wanted]
     result = {"benchmark": "list_wake_sleep", **metadata(),
               "settings": {"quick": quick, "train_minutes": minutes, "final_test_timeout": test_timeout,
                            "workers": args.workers, "tasks": "DreamCoder list train split; test = test + dropped_easy_test"},
@@ -180,7 +190,9 @@ def main() -> None:
                                "test_seconds": round(m.get("test_seconds", 0), 1)} for m in metrics],
             "final_test": final,
         }
-        path = write_result(f"list_wake_sleep{suffix}", result)
+        # A subset of the variants is written beside the full result, not over it.
+        subset = "_" + "_".join(n for n, _ in variants) if args.variants else ""
+        path = write_result(f"list_wake_sleep{suffix}{subset}", result)
     print(f"\n{'variant':<16} {'iters':>5} {'train solved':>12} {'test/iter':>20} {'final test':>12} {'median s':>9}")
     for name, v in result["variants"].items():
         per = v["per_iteration"]

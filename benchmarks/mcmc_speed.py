@@ -1,6 +1,6 @@
 """Samples per second of the MCMC strategy on noisy boolean concept learning (one core).
 
-The task: objects with a colour, shape and size (grammars/concepts.induct), labelled by a
+The task: objects with a colour, shape and size (the concepts grammar), labelled by a
 known rule with a few labels flipped; the likelihood is the noisy match (ε = 0.1).  A
 "sample" is one Metropolis–Hastings step (a subtree-regeneration proposal, its prior and
 likelihood, the accept/reject decision), counted over all tempered chains — the unit
@@ -36,7 +36,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from induct.domains.concepts import make_concept_task  # noqa: E402
+from induct.domains.concepts.semantics import make_concept_task  # noqa: E402
 from induct.dsl import load_library  # noqa: E402
 from induct.grammar import Grammar  # noqa: E402
 from induct.likelihood import NoisyMatch  # noqa: E402

@@ -52,9 +52,9 @@ def main() -> None:
     from induct.recognition.model import network, prior_logits
     from induct.recognition.training import _batch_items, _steps, make_batch, make_dreams, training_items
     from induct.recognition.dreams import numpy_rng
-    from induct.wake_sleep import DOMAINS
+    from induct.wake_sleep import get_domain
 
-    domain = DOMAINS["lists"]
+    domain = get_domain("lists")
     train_tasks, _ = domain.load_tasks()
     library = domain.load_library()
     backend = jax.default_backend()

@@ -147,19 +147,30 @@ def parse_tasks(data: Any, source: str = "<tasks>") -> list[Task]:
 
 
 def find_tasks(name_or_path: str | Path) -> Path:
-    """A task file given as a path, or the name of a shipped task set (``lists``, ``text``)."""
+    """A task file given as a path, or the name of a registered domain whose tasks are one
+    (``lists``, ``text``)."""
     p = Path(name_or_path)
     if p.exists():
         return p
-    shipped = Path(__file__).parent / "data" / f"{p.name}_tasks.json"
-    if shipped.exists():
-        return shipped
-    names = sorted(x.name[:-len("_tasks.json")] for x in (Path(__file__).parent / "data").glob("*_tasks.json"))
-    raise TaskError(f"task file {str(name_or_path)!r} not found: give a path or one of: {', '.join(names)}")
+    from induct.domain import domain_names, get_domain
+
+    names = domain_names()
+    if str(name_or_path) in names:
+        path = get_domain(str(name_or_path)).tasks_path
+        if path is not None:
+            return Path(path)
+        raise TaskError(f"domain {str(name_or_path)!r} builds its tasks in Python; it has no task file")
+    raise TaskError(f"task file {str(name_or_path)!r} not found: give a path or the name of a domain: "
+                    f"{', '.join(names)}")
 
 
 def load_tasks(path: str | Path, split: str | Sequence[str] | None = None) -> list[Task]:
-    """Load tasks from a JSON file (or a shipped set by name), optionally keeping some splits."""
+    """Load tasks from a JSON file (or a domain's tasks, by its name), optionally keeping some splits."""
+    if not Path(path).exists():
+        from induct.domain import domain_names, get_domain
+
+        if str(path) in domain_names():
+            return _keep_splits(get_domain(str(path)).all_tasks(), split, str(path))
     path = find_tasks(path)
     try:
         data = json.loads(Path(path).read_text())
@@ -167,15 +178,18 @@ def load_tasks(path: str | Path, split: str | Sequence[str] | None = None) -> li
         raise TaskError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
     except OSError as e:
         raise TaskError(f"cannot read {path}: {e.strerror}") from None
-    tasks = parse_tasks(data, str(path))
-    if split is not None:
-        wanted = {split} if isinstance(split, str) else set(split)
-        known = {t.split for t in tasks}
-        unknown = wanted - known
-        if unknown:
-            raise TaskError(f"{path}: no split {', '.join(sorted(unknown))}; splits are {', '.join(sorted(known))}")
-        tasks = [t for t in tasks if t.split in wanted]
-    return tasks
+    return _keep_splits(parse_tasks(data, str(path)), split, str(path))
+
+
+def _keep_splits(tasks: list[Task], split: str | Sequence[str] | None, source: str) -> list[Task]:
+    if split is None:
+        return tasks
+    wanted = {split} if isinstance(split, str) else set(split)
+    known = {t.split for t in tasks}
+    unknown = wanted - known
+    if unknown:
+        raise TaskError(f"{source}: no split {', '.join(sorted(unknown))}; splits are {', '.join(sorted(known))}")
+    return [t for t in tasks if t.split in wanted]
 
 
 def _unconvert(value: Any, t: Type) -> Any:

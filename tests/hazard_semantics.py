@@ -22,3 +22,16 @@ def _inc(n):
 
 
 PRIMITIVES = {"hang": _hang, "crash": _crash, "inc": _inc, "double": lambda n: 2 * n, "zero": 0}
+
+
+def _boom(n):
+    # Kills its own process, but only on a large argument: programs built from it are deeper
+    # (so enumerated later) than the ones that solve the tests' small tasks.
+    if n >= 16:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+    return n
+
+
+PRIMITIVES["boom"] = _boom

@@ -46,7 +46,7 @@ def test_missing_arguments_are_bad_input(capsys, command):
 def test_check_prints_types_and_primitives(capsys):
     code, out, err = _run(capsys, "check", "lists")
     assert code == 0 and err == ""
-    assert "semantics induct.domains.lists" in out
+    assert "semantics induct.domains.lists.semantics" in out
     assert "types: int, bool, list/1" in out
     assert "fold" in out and "list(t0) -> t1 -> (t0 -> t1 -> t1) -> t1" in out
     assert out.strip().splitlines()[-1] == "22 primitives, 0 inventions"
@@ -54,7 +54,7 @@ def test_check_prints_types_and_primitives(capsys):
 
 def test_check_refuses_a_broken_grammar_with_its_location(capsys, tmp_path):
     path = tmp_path / "bad.induct"
-    path.write_text("semantics induct.domains.lists\ntype int\nmap : (a -> b) -> lst(a)\n")
+    path.write_text("semantics induct.domains.lists.semantics\ntype int\nmap : (a -> b) -> lst(a)\n")
     code, _, err = _run(capsys, "check", str(path))
     _assert_bad_input(code, err, f"{path}:3:19", "unknown type 'lst'")
     assert "hint:" in err

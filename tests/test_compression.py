@@ -73,7 +73,7 @@ def test_typed_inventions_type_check_and_evaluate_identically(lists_library):
     grown = result.library
     reparsed = grown.parse(grown.to_text().split("invention ")[1].split(" = ")[1].split(" : ")[0])
     assert reparsed == result.inventions[0].body
-    tasks = [t for t in load_tasks(ROOT / "induct" / "data" / "lists_tasks.json")]
+    tasks = [t for t in load_tasks(ROOT / "induct" / "domains" / "lists" / "tasks.json")]
     by_type: dict[str, list] = {}
     for t in tasks:
         by_type.setdefault(str(arguments_of(t.request_type)), []).append(t)

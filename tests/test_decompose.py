@@ -7,7 +7,8 @@ from induct.grammar import Grammar
 from induct.programs import parse_program
 from induct.programs.evaluation import compile_program
 from induct.search import SearchConfig, solve_task
-from induct.search.decompose import MAX_HOLE_SHARE, decompositions_of, hole_shares
+from induct.search.decompose import MAX_HOLE_SHARE, hole_shares
+from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction, Template
 from induct.tasks import Example, Task
 from induct.types import parse_type
 from induct.wake_sleep import TrainConfig
@@ -21,7 +22,7 @@ def _list_task(name, f, request="list(int) -> list(int)", inputs=LISTS):
 
 
 def _splits(task, library):
-    return [sub for d in decompositions_of(library) for sub in d.split(task, library)]
+    return [sub for d in STANDARD_DEDUCTIONS for sub in d.split(task, library)]
 
 
 def _correct(program, task, library):
@@ -107,8 +108,44 @@ def test_only_tasks_of_the_right_shape_are_split(lists_library):
     assert [e.output for e in splits[0].task.examples] == [False, True, True]
 
 
-def test_a_dsl_without_decompositions_searches_as_before(text_library):
-    assert decompositions_of(text_library) == ()
+def test_text_gets_the_list_deductions(text_library):
+    # Strings are list(char): a string task shaped like a filter or a map is split as a list task is.
+    words = ["a b c", "hello world", " x y ", "no-space"]
+    task = Task("drop spaces", parse_type("list(char) -> list(char)"),
+                tuple(Example((list(w),), [c for c in w if c != " "]) for w in words))
+    assert [s.label for s in _splits(task, text_library)] == ["filter", "remove"]
+    doubled = Task("space to dash", parse_type("list(char) -> list(char)"),
+                   tuple(Example((list(w),), ["-" if c == " " else c for c in w]) for w in words))
+    assert "map" in [s.label for s in _splits(doubled, text_library)]
+
+
+def test_a_text_filter_is_found_only_through_deduction(text_library):
+    words = ["a b c", "hello world", " x y ", "no space here"]
+    task = Task("drop spaces", parse_type("list(char) -> list(char)"),
+                tuple(Example((list(w),), [c for c in w if c != " "]) for w in words))
+    best = _found_only_through_deduction(task, text_library, 20_000)
+    assert "char-eq?" in str(best) and "SPACE" in str(best)
+
+
+def test_a_deduction_needs_the_primitives_of_its_template():
+    from induct.dsl import parse_library
+
+    library = parse_library("semantics induct.domains.lists.semantics\ntype int, bool, list(a)\n"
+                            "map : (a -> b) -> list(a) -> list(b)\n+ : int -> int -> int\n1 : int\n")
+    task = _list_task("add one", lambda xs: [x + 1 for x in xs])
+    assert [s.label for s in _splits(task, library)] == ["map"]  # map is there; fold, cons ... are not
+    kept = _list_task("keep odd", lambda xs: [x for x in xs if x % 2])
+    assert _splits(kept, library) == []
+
+
+def test_templates_are_parsed_once_and_fill_their_placeholders():
+    t = Template("(map (lambda (?hole $0 ?args)) ?xs)")
+    assert t.primitives == {"map"}
+    hole = parse_program("(lambda (lambda (lambda (+ $2 $0))))")  # element, then the task's two arguments
+    whole = t.assemble(2, 0)(hole)  # a task of two arguments whose list is the first
+    assert str(whole) == "(lambda (lambda (map (lambda (+ $0 $1)) $1)))"
+    assert all(isinstance(d, Deduction) for d in STANDARD_DEDUCTIONS)
+    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True]
 
 
 def test_the_share_is_checked():

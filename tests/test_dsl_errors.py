@@ -12,7 +12,7 @@ from induct.dsl import load_library, parse_library
 from induct.errors import GrammarFileError
 from induct.types import show_type
 
-HEADER = "semantics induct.domains.lists\ntype int, bool, list(a)\n"
+HEADER = "semantics induct.domains.lists.semantics\ntype int, bool, list(a)\n"
 
 
 def _write(tmp_path, name: str, text: str):
@@ -97,7 +97,7 @@ def test_primitive_without_semantics(tmp_path):
     e = _refusal(tmp_path, HEADER + "map : (a -> b) -> list(a) -> list(b)\nflatten : list(list(a)) -> list(a)\n")
     lines = _assert_located(e, tmp_path / "bad.induct", 4, 1, "flatten")
     assert "'flatten' has no semantics" in lines[0]
-    assert "add 'flatten' to PRIMITIVES in induct.domains.lists" in lines[-1]
+    assert "add 'flatten' to PRIMITIVES in induct.domains.lists.semantics" in lines[-1]
 
 
 def test_primitive_without_a_semantics_module(tmp_path):
@@ -168,7 +168,7 @@ def test_type_variable_cannot_be_declared_as_a_type(tmp_path):
 
 
 def test_second_semantics_line(tmp_path):
-    e = _refusal(tmp_path, HEADER + "semantics induct.domains.text\n")
+    e = _refusal(tmp_path, HEADER + "semantics induct.domains.text.semantics\n")
     _assert_located(e, tmp_path / "bad.induct", 3, 11, "induct.domains.text")
 
 
@@ -207,6 +207,6 @@ def test_import_weights_literals_and_inventions(tmp_path):
 
 
 def test_comments_blank_lines_and_crlf(tmp_path):
-    library = parse_library("# a comment\r\n\r\nsemantics induct.domains.lists  # trailing\r\n"
+    library = parse_library("# a comment\r\n\r\nsemantics induct.domains.lists.semantics  # trailing\r\n"
                             "type int\r\n0, 1 : int\r\n+ : int -> int -> int\r\n")
     assert library.run(library.parse("(+ 1 1)"), []) == 2

@@ -30,7 +30,7 @@ GRAMMAR_LINES = [
     "invention g = (map car)", "invention h = (lambda", "literal int : 5..2", "literal int : 0..99999999999",
     "literal char : 'ab' 'c'", "literal tree : 'x'", "literal char : 'q'", "type list(a)", "type a", "type int",
     "type pair(a, b)", "type set(int)", "import \"nope.induct\"", "import \"\"", "semantics no.such.module",
-    "semantics induct.domains", "semantics induct.domains.text", "map : int", "x, y, x : int", "'.' : char",
+    "semantics induct.domains", "semantics induct.domains.text.semantics", "map : int", "x, y, x : int", "'.' : char",
     ": int", "x :", "x : int -> -> int", "x : (int", "x : int) ", "((((", "type", "literal", "invention",
 ]
 
@@ -76,7 +76,7 @@ def _mutate_text(text: str, rng: np.random.Generator, snippets: list[str], lines
 
 
 def _grammar_sources() -> list[str]:
-    return [(ROOT / "grammars" / "lists.induct").read_text(), (ROOT / "grammars" / "text.induct").read_text()]
+    return [(ROOT / "induct" / "domains" / name / f"{name}.induct").read_text() for name in ("lists", "text")]
 
 
 def test_fuzzed_grammar_files_fail_only_with_located_grammar_errors(tmp_path, monkeypatch):

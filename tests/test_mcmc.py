@@ -24,7 +24,7 @@ from induct.tasks import Example, Task
 from induct.types import Substitution, free_type_variables, is_arrow, parse_type
 
 CONCEPTS_SMALL = """
-semantics induct.domains.concepts
+semantics induct.domains.concepts.semantics
 type bool, object, color
 not      : bool -> bool
 and      : bool -> bool -> bool
@@ -35,7 +35,7 @@ red, green : color
 """
 
 LISTS_SMALL = """
-semantics induct.domains.lists
+semantics induct.domains.lists.semantics
 type int, list(a)
 car    : list(a) -> a
 cons   : a -> list(a) -> list(a)
@@ -234,7 +234,7 @@ def test_compiled_engine_refuses_polymorphic_grammar(lists_small):
 
 
 def test_concept_search_recovers_rule_despite_flipped_labels():
-    from induct.domains.concepts import make_concept_task
+    from induct.domains.concepts.semantics import make_concept_task
     from induct.dsl import load_library
 
     library = load_library("concepts")

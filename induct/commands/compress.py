@@ -12,7 +12,7 @@ from induct.cli import UsageError, add_command
 @add_command("compress", "learn a library by compressing a corpus of programs (abstraction sleep)")
 def _compress(p: argparse.ArgumentParser):
     p.add_argument("corpus", help="JSON file: a list of program strings (Stitch or DreamCoder syntax)")
-    p.add_argument("--grammar", help="type-check inventions against this grammar (.induct file or shipped name)")
+    p.add_argument("--grammar", help="type-check inventions against this grammar (.induct file or a domain's name)")
     p.add_argument("--tasks", help="JSON list giving each program's task name (weights 1/n per task)")
     p.add_argument("--iterations", type=int, default=10, help="most inventions to learn (default 10)")
     p.add_argument("--arity", type=int, default=3, help="most arguments per invention (default 3)")

@@ -17,7 +17,7 @@ from induct.types import arguments_of, show_type
 
 @add_command("check", "validate a grammar file and print its types and primitives")
 def _check(p: argparse.ArgumentParser):
-    p.add_argument("grammar", help="a .induct file or the name of a shipped grammar (lists, text)")
+    p.add_argument("grammar", help="a .induct file or a domain's name (lists, text ...)")
 
     def run(args: argparse.Namespace) -> int:
         lib = load_library(args.grammar)
@@ -36,7 +36,7 @@ def _check(p: argparse.ArgumentParser):
 
 @add_command("typecheck", "infer the type of every program in a JSON list of program strings")
 def _typecheck(p: argparse.ArgumentParser):
-    p.add_argument("grammar", help="a .induct file or a shipped grammar name")
+    p.add_argument("grammar", help="a .induct file or a domain's name")
     p.add_argument("corpus", help="JSON file: a list of program strings (or {\"programs\": [...]})")
 
     def run(args: argparse.Namespace) -> int:
@@ -74,12 +74,14 @@ def _read_corpus(path: str) -> list[str]:
 
 @add_command("eval", "run a program on inputs and print its output as JSON")
 def _eval(p: argparse.ArgumentParser):
-    p.add_argument("grammar", help="a .induct file or a shipped grammar name")
+    p.add_argument("grammar", help="a .induct file or a domain's name")
     p.add_argument("program", help="the program, e.g. '(lambda (map (lambda (+ $0 1)) $0))'")
     p.add_argument("--inputs", default="[]", help="JSON list of the inputs, e.g. '[[1,2,3]]'")
     p.add_argument("--timeout", type=float, default=1.0, help="seconds allowed (default 1)")
 
     def run(args: argparse.Namespace) -> int:
+        if not (args.timeout > 0 and args.timeout != float("inf")):  # also false for nan
+            raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout}")
         lib = load_library(args.grammar)
         program = lib.parse(args.program)
         t = lib.infer(program)
@@ -107,9 +109,25 @@ def _eval(p: argparse.ArgumentParser):
     return run
 
 
+@add_command("domains", "list the registered domains: their grammar, tasks and splits")
+def _domains(p: argparse.ArgumentParser):
+    def run(args: argparse.Namespace) -> int:
+        from induct.domain import registered_domains
+
+        for name, d in registered_domains().items():
+            source = d.tasks_path or "built in Python"
+            print(f"{name:12s} {d.description}")
+            print(f"{'':12s} grammar {d.grammar}")
+            print(f"{'':12s} tasks {source}; train split {d.train_split!r}, test {', '.join(d.test_splits)}; "
+                  f"featurizer {d.featurizer}; deductions {', '.join(x.name for x in d.deductions) or 'none'}")
+        return 0
+
+    return run
+
+
 @add_command("tasks", "validate a task file (and its types against a grammar) and summarise it")
 def _tasks(p: argparse.ArgumentParser):
-    p.add_argument("tasks", help="a task JSON file or a shipped task set (lists, text)")
+    p.add_argument("tasks", help="a task JSON file or a domain's name (lists, text ...)")
     p.add_argument("--grammar", help="also check that every task type is buildable from this grammar's types")
 
     def run(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ __all__: list[str] = []
 
 @add_command("sample", "print programs sampled from a grammar's prior with their log probabilities")
 def _sample(p: argparse.ArgumentParser):
-    p.add_argument("--grammar", required=True, help="a .induct file or a shipped grammar name (lists, concepts ...)")
+    p.add_argument("--grammar", required=True, help="a .induct file or a domain's name (lists, concepts ...)")
     p.add_argument("--type", required=True, dest="request",
                    help="the requested type, e.g. 'list(int) -> list(int)' or 'object -> bool'")
     p.add_argument("-n", type=int, default=10, help="how many programs (default 10)")

@@ -60,12 +60,23 @@ class Library:
                                                  if isinstance(p.program, Invented)})
         object.__setattr__(self, "_compile_cache", {})
         object.__setattr__(self, "_by_program", {p.program: p for p in self.productions})
+        object.__setattr__(self, "_hash", hash((self.productions, self.semantics_module, self.variable_log_weight)))
+
+    def _key(self) -> tuple:
+        return (self.productions, tuple(sorted(self.type_constructors.items())), self.semantics_module,
+                self.variable_log_weight, tuple(sorted((k, tuple(v)) for k, v in self.literal_families.items())))
 
     def __hash__(self) -> int:
-        return id(self)
+        return self._hash  # type: ignore[attr-defined]
 
     def __eq__(self, other: object) -> bool:
-        return self is other
+        """Two libraries are equal when they declare the same productions (names, types,
+        programs and weights), types, semantics module and literal families."""
+        if self is other:
+            return True
+        if not isinstance(other, Library) or self._hash != other._hash:  # type: ignore[attr-defined]
+            return False
+        return self._key() == other._key()
 
     # --- lookups -------------------------------------------------------------------------
     def __contains__(self, name: str) -> bool:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
@@ -35,40 +35,54 @@ def _parser() -> Lark:
 
 
 def find_grammar(name_or_path: str | Path) -> Path:
-    """Resolve a grammar given as a path or as the name of a shipped grammar (``lists``)."""
+    """Resolve a grammar given as a path or as the name of a registered domain (``lists``)."""
     p = Path(name_or_path)
     if p.exists():
         return p
-    here = Path(__file__).resolve().parent.parent
-    stem = p.name if p.suffix == ".induct" else f"{p.name}.induct"
-    for folder in (here / "_grammars", here.parent / "grammars"):
-        if (folder / stem).exists():
-            return folder / stem
-    shipped = sorted(x.stem for folder in (here / "_grammars", here.parent / "grammars")
-                     if folder.exists() for x in folder.glob("*.induct"))
+    from induct.domain import domain_names, get_domain
+
+    name = p.stem if p.suffix == ".induct" and p.parent == Path(".") else str(name_or_path)
+    if name in domain_names():
+        return Path(get_domain(name).grammar)
     raise InductError(f"grammar {str(name_or_path)!r} not found: give a path to a .induct file "
-                      f"or one of the shipped grammars: {', '.join(sorted(set(shipped))) or 'none'}")
+                      f"or the name of a domain: {', '.join(domain_names()) or 'none'}")
 
 
-def load_library(path: str | Path, check_semantics: bool = True) -> Library:
-    """Load a grammar file (or the name of a shipped grammar) into a Library."""
+def load_library(path: str | Path, check_semantics: bool = True,
+                 trusted: Collection[str] | None = None) -> Library:
+    """Load a grammar file (or the name of a shipped grammar) into a Library.
+
+    ``trusted`` limits which semantics modules may be imported (``None``: any).  A module
+    outside it is never imported: with ``check_semantics`` it is an error, without it the
+    library is read with no Python values (enough to print, type-check and report).
+    """
     path = find_grammar(path)
-    return _load(path.resolve(), (), check_semantics)
+    return _load(path.resolve(), (), check_semantics, _trust(trusted))
 
 
-def parse_library(text: str, path: str = "<string>", check_semantics: bool = True) -> Library:
+def parse_library(text: str, path: str = "<string>", check_semantics: bool = True,
+                  trusted: Collection[str] | None = None) -> Library:
     """Parse grammar-file text into a Library (imports are relative to the working directory)."""
-    return _build(text, path, Path.cwd(), (), check_semantics)
+    return _build(text, path, Path.cwd(), (), check_semantics, _trust(trusted))
 
 
-def _load(path: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+def _trust(trusted: Collection[str] | None) -> frozenset[str] | None:
+    return None if trusted is None else frozenset(trusted)
+
+
+def _may_import(name: str, ctx: "_Context") -> bool:
+    return ctx.trusted is None or name in ctx.trusted
+
+
+def _load(path: Path, stack: tuple[Path, ...], check_semantics: bool,
+          trusted: frozenset[str] | None = None) -> Library:
     try:
         text = path.read_text()
     except OSError as e:
         raise GrammarFileError(f"cannot read grammar file: {e.strerror}", str(path)) from None
     except UnicodeDecodeError:
         raise GrammarFileError("grammar file is not UTF-8 text", str(path)) from None
-    return _build(text, str(path), path.parent, stack + (path,), check_semantics)
+    return _build(text, str(path), path.parent, stack + (path,), check_semantics, trusted)
 
 
 @dataclass
@@ -95,9 +109,11 @@ class _Context:
     check_semantics: bool
     source: str
     fail: Any
+    trusted: frozenset[str] | None = None
 
 
-def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_semantics: bool,
+           trusted: frozenset[str] | None = None) -> Library:
     text = text[1:] if text.startswith("\ufeff") else text
     source = text if text.endswith("\n") else text + "\n"
     try:
@@ -111,7 +127,7 @@ def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_se
         col = getattr(node, "column", None) or getattr(getattr(node, "meta", None), "column", 1) or 1
         return GrammarFileError(message, path, line, col, source, hint)
 
-    ctx = _Context(path, folder, stack, check_semantics, source, fail)
+    ctx = _Context(path, folder, stack, check_semantics, source, fail, trusted)
     for stmt in tree.children:
         try:
             _statement(stmt, d, ctx)
@@ -136,7 +152,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         if not target.is_file():
             raise fail(f"imported file {stmt.children[0][1:-1]!r} not found", stmt.children[0],
                        "import paths are relative to the importing file")
-        sub = _load(target, stack or (Path(path).resolve(),), check_semantics)
+        sub = _load(target, stack or (Path(path).resolve(),), check_semantics, ctx.trusted)
         d.imports.append(str(target))
         d.types.update(sub.type_constructors)
         for p in sub.productions:
@@ -154,6 +170,13 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
             raise fail(f"second 'semantics' line (the first is at line {d.semantics_token.line})",
                        stmt.children[0], "a grammar file names one semantics module")
         d.semantics_token = stmt.children[0]
+        if not _may_import(name, ctx):
+            if check_semantics:
+                raise fail(f"semantics module {name!r} is not trusted here, so it was not imported",
+                           stmt.children[0],
+                           f"if you trust this file, allow the module with --trust-semantics {name}")
+            d.semantics = name
+            return
         try:
             d.module = importlib.import_module(name)
         except Exception as e:
@@ -240,7 +263,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
 
 def _finish(d: _Declared, ctx: _Context) -> Library:
     path, source, fail = ctx.path, ctx.source, ctx.fail
-    if d.module is None and d.semantics and d.pending:
+    if d.module is None and d.semantics and d.pending and _may_import(d.semantics, ctx):
         # No 'semantics' line of its own: primitives declared here take their meaning from the
         # module of the imported grammar (already imported once, so this cannot fail anew).
         d.module = importlib.import_module(d.semantics)

@@ -43,10 +43,26 @@ def library_to_text(library) -> str:
     if inventions:
         lines.append("")
         lines.append("# learned inventions")
+    names = {q.program: q.program for q in inventions}
     for p in inventions:
-        body = show(p.program.body, name_inventions=True)
+        body = show(_named(p.program.body, names), name_inventions=True)
         lines.append(f"invention {p.name} = {body} : {_show_sig(p.type)}{_weight(p.log_weight)}")
     return "\n".join(lines) + "\n"
+
+
+def _named(program, names: dict):
+    """``program`` with each use of a library invention carrying the invention's name, so
+    that it is written by name (an invention found by compression, or read back from
+    ``#(...)`` text, has no name of its own)."""
+    from induct.programs import Abstraction, Application, Invented
+
+    if isinstance(program, Invented):
+        return names.get(program, program)
+    if isinstance(program, Abstraction):
+        return Abstraction(_named(program.body, names))
+    if isinstance(program, Application):
+        return Application(_named(program.f, names), _named(program.x, names))
+    return program
 
 
 def _is_int(s: str) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import weakref
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -23,7 +23,7 @@ from induct.errors import InductError, TypeUnificationError
 from induct.programs import Index, Program
 from induct.types import (
     Substitution, Type, TypeConstructor, TypeVariable, arguments_of, free_type_variables,
-    instantiate, return_of, show_type, unify,
+    instantiate, rename_variables, return_of, show_type, unify, variables_in_order,
 )
 
 __all__ = [
@@ -186,12 +186,12 @@ def _polymorphic_candidates(g: Grammar, request: Type, s: Substitution, env: tup
     fresh variables of instantiation follow the caller's ``next_variable``.
     """
     order: list[int] = []
-    _variables_in_order(request, order)
+    variables_in_order(request, order)
     for e in env:
-        _variables_in_order(e, order)
+        variables_in_order(e, order)
     n = len(order)
     canonical = {v: TypeVariable(i) for i, v in enumerate(order)}
-    key = ("poly", _rename_type(request, canonical), tuple(_rename_type(e, canonical) for e in env))
+    key = ("poly", rename_variables(request, canonical), tuple(rename_variables(e, canonical) for e in env))
     cached = g._cache.get(key)  # type: ignore[attr-defined]
     if cached is None:
         cached = [(c.log_probability, c.program, c.production, c.argument_types,
@@ -206,27 +206,10 @@ def _polymorphic_candidates(g: Grammar, request: Type, s: Substitution, env: tup
             back[j] = TypeVariable(base + j - n)
         m = dict(s._map)
         for var, t in bindings:
-            m[back[var].index] = _rename_type(t, back)  # type: ignore[union-attr]
-        out.append(Candidate(logp, prog, i, tuple(_rename_type(a, back) for a in args),
+            m[back[var].index] = rename_variables(t, back)  # type: ignore[union-attr]
+        out.append(Candidate(logp, prog, i, tuple(rename_variables(a, back) for a in args),
                              Substitution(m, base + next_variable - n)))
     return out
-
-
-def _variables_in_order(t: Type, order: list[int]) -> None:
-    if isinstance(t, TypeVariable):
-        if t.index not in order:
-            order.append(t.index)
-    else:
-        for a in t.args:
-            _variables_in_order(a, order)
-
-
-def _rename_type(t: Type, mapping: dict[int, Type]) -> Type:
-    if isinstance(t, TypeVariable):
-        return mapping.get(t.index, t)
-    if not t.args:
-        return t
-    return TypeConstructor(t.name, tuple(_rename_type(a, mapping) for a in t.args))
 
 
 def _ground_candidates(g: Grammar, request: Type, env: tuple[Type, ...]) -> list[tuple]:
@@ -246,8 +229,8 @@ def _shift_type(t: Type, by: int) -> Type:
     return TypeConstructor(t.name, tuple(_shift_type(a, by) for a in t.args))
 
 
-_FITS: dict[int, dict] = {}
-"""Per library (by id, dropped with it): :func:`_fits` by (request, environment, variables)."""
+_FITS: "weakref.WeakKeyDictionary[Any, dict]" = weakref.WeakKeyDictionary()
+"""Per library (dropped with it): :func:`_fits` by (request, environment, variables)."""
 
 
 def _fits(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> tuple[list, list]:
@@ -256,10 +239,9 @@ def _fits(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> 
     This does not depend on the weights, so it is computed once per library and shared by
     every grammar over it (a contextual grammar has one per parent context).
     """
-    cache = _FITS.get(id(g.library))
+    cache = _FITS.get(g.library)
     if cache is None:
-        cache = _FITS[id(g.library)] = {}
-        weakref.finalize(g.library, _FITS.pop, id(g.library), None)
+        cache = _FITS[g.library] = {}
     key = (request, env, s.next_variable) if not s._map else None
     got = cache.get(key) if key is not None else None
     if got is not None:

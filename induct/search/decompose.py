@@ -1,134 +1,29 @@
-"""Deduction: split a task on the higher-order function its program is likely to apply.
+"""Deductions as a combinator over any search strategy.
 
-Some programs are hard to reach whole and easy in parts.  ``λxs. fold xs empty (λx acc.
-if (eq? (mod x 3) 0) (cons x acc) acc)`` costs some 30 nats under a plain list grammar —
-out of reach of a search of seconds — yet when every example's output is the input with
-some elements left out, the examples themselves say which elements the predicate must
-accept: the predicate alone (about 12 nats) is a small search over its own examples.
-This is the deduction step of λ² (Feser, Chaudhuri and Dillig, PLDI 2015): a
-:class:`Decomposition` looks at a task's examples and, when they have its shape, returns
-:class:`Subproblem` s — a task for the missing function (the *hole*) and how to build the
-whole program around a solution of it.
-
-A DSL's semantics module lists its decompositions in ``DECOMPOSITIONS`` (see
-:mod:`induct.domains.lists`).  :func:`search_with_decompositions` gives their holes a
-share of a task's budget (``SearchConfig.decompose``) before the ordinary search (or, for a
-decomposition marked ``last_resort``, after it, when it failed): every whole program it
-builds is checked on the task's own examples and scored by the task's grammar, so the
-frontier is the same kind of posterior as the search's.  When the first holes solve the
-task, the ordinary search is not run.
+:func:`search_with_decompositions` gives the holes of a task's deductions (see
+:mod:`induct.search.deductions`; ``SearchConfig.deductions``, which a domain sets) their
+share of a task's budget (``SearchConfig.decompose``) before the ordinary search, or, for a
+deduction marked ``last_resort``, after it, when it failed.  Every whole program it builds
+is checked on the task's own examples and scored by the task's grammar, so the frontier is
+the same kind of posterior as the search's.  When the first holes solve the task, the
+ordinary search is not run.
 """
 
 from __future__ import annotations
 
-import importlib
 import math
 import time
-from dataclasses import dataclass, replace
-from typing import Any, Callable, Iterable, Protocol, Sequence
+from dataclasses import replace
+from typing import Any, Sequence
 
 from induct.errors import InductError
-from induct.programs import Abstraction, Index, Program, application
+from induct.programs import Program
 from induct.programs.evaluation import compile_program
-from induct.programs.transform import beta_normal_form
+from induct.search.deductions import Deduction, Subproblem
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
-from induct.tasks import Example, Task
-from induct.types import TypeConstructor, arguments_of, arrow
+from induct.tasks import Task
 
-__all__ = ["Subproblem", "Decomposition", "decompositions_of", "search_with_decompositions",
-           "call_hole", "hole_examples", "hole_task", "hole_shares", "list_arguments", "element_then_arguments",
-           "wrap_lambdas"]
-
-
-@dataclass(frozen=True)
-class Subproblem:
-    """A hole to search for and the whole program around it.
-
-    Attributes:
-        task: the hole's task: its request type and its examples, deduced from the task's.
-        assemble: a closed program for ``task`` -> the whole (closed, η-long) program.
-        label: what the hole is (``"map"``, ``"filter"`` ...), also in the hole task's name.
-    """
-
-    task: Task
-    assemble: Callable[[Program], Program]
-    label: str
-
-
-class Decomposition(Protocol):
-    """Turns a task into subproblems when its examples have the right shape (else none).
-
-    A decomposition may set ``last_resort = True``: its holes are then searched only when
-    the ordinary search fails (see :func:`search_with_decompositions`).  It may set
-    ``weight`` (default 1): each of its holes gets ``weight`` times the share of the others,
-    for a hole whose search is known to need more than the usual share.
-    """
-
-    name: str
-
-    def split(self, task: Task, library: Any) -> Iterable[Subproblem]: ...
-
-
-def decompositions_of(library: Any) -> tuple[Decomposition, ...]:
-    """The ``DECOMPOSITIONS`` of ``library``'s semantics module (none when it lists none)."""
-    module = getattr(library, "semantics_module", None)
-    if not module:
-        return ()
-    try:
-        found = getattr(importlib.import_module(module), "DECOMPOSITIONS", ())
-    except ImportError:
-        return ()
-    return tuple(found)
-
-
-# --- helpers for writing decompositions ------------------------------------------------
-
-def call_hole(hole: Program, arguments: Sequence[Program]) -> Program:
-    """``hole`` applied to ``arguments`` and β-reduced (the hole's λs become the arguments)."""
-    return beta_normal_form(application(hole, *arguments), inline=False)
-
-
-def list_arguments(task: Task) -> list[tuple[int, Any]]:
-    """``(position, element type)`` of each of the task's list-typed arguments."""
-    found = []
-    for k, t in enumerate(arguments_of(task.request_type)):
-        if isinstance(t, TypeConstructor) and t.name == "list" and len(t.args) == 1:
-            found.append((k, t.args[0]))
-    return found
-
-
-def hole_examples(rows: Iterable[tuple[tuple, Any]]) -> tuple[Example, ...] | None:
-    """Examples from ``(inputs, output)`` rows, once each; None if two rows disagree."""
-    seen: dict[str, Any] = {}
-    examples = []
-    for inputs, output in rows:
-        key = repr(inputs)
-        if key in seen:
-            if seen[key] != output:
-                return None
-            continue
-        seen[key] = output
-        examples.append(Example(tuple(inputs), output))
-    return tuple(examples) if examples else None
-
-
-def hole_task(task: Task, label: str, element: Any, output: Any,
-              examples: tuple[Example, ...]) -> Task:
-    """The hole's task: ``element -> (the task's arguments) -> output``."""
-    request = arrow(element, *arguments_of(task.request_type), output)
-    return Task(f"{task.name} [{label}]", request, examples, task.split, {"decomposed_from": task.name})
-
-
-def element_then_arguments(n: int, element: int) -> list[Program]:
-    """The hole's arguments as variables: the element at ``$element``, the task's
-    ``n`` arguments just outside it (the body sits under ``element + 1`` inner λs)."""
-    return [Index(element)] + [Index(element + n - i) for i in range(n)]
-
-
-def wrap_lambdas(body: Program, n: int) -> Program:
-    for _ in range(n):
-        body = Abstraction(body)
-    return body
+__all__ = ["search_with_decompositions", "hole_shares", "subproblems", "MAX_HOLE_SHARE"]
 
 
 # --- the search ------------------------------------------------------------------------
@@ -144,13 +39,14 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     (or ``config.decompose`` 0, or a likelihood other than ``exact``, whose examples cannot
     be split), this is ``search.search``.
     """
-    subproblems = _subproblems(task, grammar.library) if (config.decompose > 0 and config.likelihood == "exact") else []
-    if not subproblems:
+    applicable = (subproblems(task, grammar.library, config.deductions)
+                  if (config.decompose > 0 and config.likelihood == "exact") else [])
+    if not applicable:
         return search.search(task, grammar, config, deadline)
     run = _DeductionRun(search, task, grammar, config, deadline)
-    shares = hole_shares(config.decompose, [weight for _, _, weight in subproblems])
-    first = [(sub, share) for (sub, last, _), share in zip(subproblems, shares) if not last]
-    after = [(sub, share) for (sub, last, _), share in zip(subproblems, shares) if last]
+    shares = hole_shares(config.decompose, [weight for _, _, weight in applicable])
+    first = [(sub, share) for (sub, last, _), share in zip(applicable, shares) if not last]
+    after = [(sub, share) for (sub, last, _), share in zip(applicable, shares) if last]
     if first and run.holes(first):
         return run.frontier()
     # The ordinary search, on what is left less the share kept for the last-resort holes.
@@ -251,13 +147,13 @@ def _shifted(frontier: Frontier, offset: float, tried: int) -> Frontier:
     return Frontier(frontier.task_name, frontier.request_type, frontier.entries, stats)
 
 
-def _subproblems(task: Task, library: Any) -> list[tuple[Subproblem, bool, float]]:
-    """Each subproblem that applies, with whether its decomposition is a last resort and its weight."""
+def subproblems(task: Task, library: Any, deductions: Sequence[Deduction]) -> list[tuple[Subproblem, bool, float]]:
+    """Each subproblem of ``deductions`` that applies to ``task``, with whether its
+    deduction is a last resort and its weight."""
     found: list[tuple[Subproblem, bool, float]] = []
-    for d in decompositions_of(library):
+    for d in deductions:
         try:
-            last, weight = bool(getattr(d, "last_resort", False)), float(getattr(d, "weight", 1.0))
-            found.extend((sub, last, weight) for sub in d.split(task, library))
+            found.extend((sub, d.last_resort, d.weight) for sub in d.split(task, library))
         except InductError:
             continue
     return found

@@ -1,7 +1,7 @@
 """The fast MCMC engine: the grammar compiled to a finite PCFG over ground types.
 
 When every choice point reachable from the request has a ground requested type and
-environment (true of monomorphic DSLs such as grammars/concepts.induct), the prior is a
+environment (true of monomorphic DSLs such as the concepts grammar), the prior is a
 probabilistic context-free grammar whose nonterminals are (context grammar, request,
 environment).  :class:`CompiledGrammar` builds its rule tables once, with each rule's
 normalised log-probability and its children's nonterminals, so that no type is unified

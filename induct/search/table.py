@@ -38,7 +38,8 @@ from induct.programs import Abstraction, Program, application
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.search.closures import UNSET, closure_factory, compute_factory, head_info
 from induct.types import (
-    Substitution, Type, TypeConstructor, TypeVariable, arguments_of, is_arrow, return_of, unify,
+    Substitution, Type, TypeConstructor, TypeVariable, arguments_of, is_arrow, rename_variables, return_of, unify,
+    variables_in_order,
 )
 
 __all__ = ["Table", "State", "Rule", "Entry", "EPS"]
@@ -203,13 +204,13 @@ class Table:
     def state(self, request: Type, env: tuple[Type, ...], grammar: Any) -> tuple[State, list[int]]:
         """The state for a choice point, and the renaming (canonical variable -> original)."""
         order: list[int] = []
-        _collect(request, order)
+        variables_in_order(request, order)
         for e in env:
-            _collect(e, order)
+            variables_in_order(e, order)
         if order:
             mapping = {v: TypeVariable(i) for i, v in enumerate(order)}
-            request = _rename(request, mapping)
-            env = tuple(_rename(e, mapping) for e in env)
+            request = rename_variables(request, mapping)
+            env = tuple(rename_variables(e, mapping) for e in env)
         key = (id(grammar), request, env)
         s = self.states.get(key)
         if s is None:
@@ -366,9 +367,9 @@ class Table:
         while is_arrow(request):
             request = request.args[1]  # type: ignore[union-attr]
         order: list[int] = []
-        _collect(request, order)
+        variables_in_order(request, order)
         if order:
-            request = _rename(request, {v: TypeVariable(i) for i, v in enumerate(order)})
+            request = rename_variables(request, {v: TypeVariable(i) for i, v in enumerate(order)})
         key = (id(grammar), request)
         got = self._lower_cache.get(key)
         if got is not None:
@@ -712,27 +713,10 @@ def _freeze(v: Any) -> Any:
     return (type(v).__name__, v) if isinstance(v, (bool, int, float)) else v
 
 
-def _collect(t: Type, order: list[int]) -> None:
-    if isinstance(t, TypeVariable):
-        if t.index not in order:
-            order.append(t.index)
-        return
-    for a in t.args:
-        _collect(a, order)
-
-
 def _has_vars(t: Type) -> bool:
     if isinstance(t, TypeVariable):
         return True
     return any(_has_vars(a) for a in t.args)
-
-
-def _rename(t: Type, mapping: dict[int, Type]) -> Type:
-    if isinstance(t, TypeVariable):
-        return mapping.get(t.index, t)
-    if not t.args:
-        return t
-    return TypeConstructor(t.name, tuple(_rename(a, mapping) for a in t.args))
 
 
 def _bind(sub: Substitution, renaming: list[int], key: tuple, m: int) -> Substitution:
@@ -770,7 +754,7 @@ def _output_key(sub: Substitution, n: int) -> tuple:
     out = [sub.apply(TypeVariable(v)) for v in range(n)]
     order: list[int] = []
     for t in out:
-        _collect(t, order)
+        variables_in_order(t, order)
     mapping: dict[int, Type] = {}
     nxt = n
     for v in order:
@@ -778,5 +762,5 @@ def _output_key(sub: Substitution, n: int) -> tuple:
             mapping[v] = TypeVariable(nxt)
             nxt += 1
     if mapping:
-        out = [_rename(t, mapping) for t in out]
+        out = [rename_variables(t, mapping) for t in out]
     return tuple(out)

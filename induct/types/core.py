@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Union
+from typing import Iterable, Mapping, Union
 
 from induct.errors import InductError, TypeUnificationError
 
 __all__ = [
     "Type", "TypeConstructor", "TypeVariable", "Substitution",
     "arrow", "tlist", "tint", "tbool", "tchar", "is_arrow", "arguments_of", "return_of",
-    "free_type_variables", "unify", "instantiate", "generalize", "canonical",
+    "free_type_variables", "unify", "instantiate", "generalize", "canonical", "rename_variables",
+    "variables_in_order",
     "parse_type", "show_type", "TypeParseError",
 ]
 
@@ -172,31 +173,33 @@ def instantiate(t: Type, s: Substitution) -> tuple[Type, Substitution]:
         return t, s
     mapping = {v: TypeVariable(s.next_variable + i) for i, v in enumerate(variables)}
     s = Substitution(s._map, s.next_variable + len(variables))
-    return _rename(t, mapping), s
+    return rename_variables(t, mapping), s
 
 
-def _rename(t: Type, mapping: dict[int, TypeVariable]) -> Type:
+def rename_variables(t: Type, mapping: Mapping[int, Type]) -> Type:
+    """``t`` with each variable whose index ``mapping`` holds replaced by its image."""
     if isinstance(t, TypeVariable):
         return mapping.get(t.index, t)
     if not t.args:
         return t
-    return TypeConstructor(t.name, tuple(_rename(a, mapping) for a in t.args))
+    return TypeConstructor(t.name, tuple(rename_variables(a, mapping) for a in t.args))
+
+
+def variables_in_order(t: Type, order: list[int]) -> None:
+    """Append to ``order`` the indices of ``t``'s variables not yet in it, left to right."""
+    if isinstance(t, TypeVariable):
+        if t.index not in order:
+            order.append(t.index)
+        return
+    for a in t.args:
+        variables_in_order(a, order)
 
 
 def canonical(t: Type) -> Type:
     """Rename variables to t0, t1, ... in order of first appearance (left to right)."""
     order: list[int] = []
-
-    def visit(x: Type) -> None:
-        if isinstance(x, TypeVariable):
-            if x.index not in order:
-                order.append(x.index)
-        else:
-            for a in x.args:
-                visit(a)
-
-    visit(t)
-    return _rename(t, {v: TypeVariable(i) for i, v in enumerate(order)})
+    variables_in_order(t, order)
+    return rename_variables(t, {v: TypeVariable(i) for i, v in enumerate(order)})
 
 
 def generalize(t: Type, s: Substitution, environment: Iterable[Type] = ()) -> Type:

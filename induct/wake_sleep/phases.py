@@ -31,16 +31,17 @@ def _requests(tasks: list[Task]) -> dict[str, Any]:
     return {t.name: t.request_type for t in tasks}
 
 
-def search_config(config, max_programs: int, timeout: float):
+def search_config(config, max_programs: int, timeout: float, deductions: tuple | None = None):
     from induct.search.base import SearchConfig
 
+    extra = {} if deductions is None else {"deductions": tuple(deductions)}
     return SearchConfig(timeout=timeout, max_frontier=config.frontier_size, max_programs=max_programs,
-                        seed=config.seed, decompose=config.decompose)
+                        seed=config.seed, decompose=config.decompose, **extra)
 
 
 def wake(tasks: list[Task], library: Library, model, config, max_programs: int, timeout: float,
          progress: Callable[[str, int, int, int], None], generative: bool = False,
-         report: dict | None = None) -> dict[str, Frontier]:
+         report: dict | None = None, deductions: tuple | None = None) -> dict[str, Frontier]:
     """Search every task with the recognition model's grammar for it (or the library's prior).
 
     With ``generative`` (and a model), the tasks the model's grammars leave unsolved are
@@ -48,24 +49,26 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int, 
     searches with both: a task the model steers away from can still be found.  ``progress``
     is called with (pass name, tasks done, tasks in the pass, solved so far); ``report``, if
     given, receives ``generative_solved``, the tasks only that second search solved.
+    ``deductions`` are the domain's (None: the search's default).
     """
     from induct.search.parallel import solve_tasks
 
     workers = config.workers or (os.cpu_count() or 1)
-    settings = search_config(config, max_programs, timeout)
+    settings = search_config(config, max_programs, timeout, deductions)
     prior = Grammar.from_library(library)
     grammar: Any = prior
     if model is not None:
         from induct.recognition.prior import task_grammars
 
         grammar = task_grammars(model, tasks)
+    where = {"backend": config.backend, "address": config.address or None}
     found = solve_tasks(tasks, grammar, config.strategy, settings, workers=workers,
-                        progress=lambda p: progress("search", p.done, p.total, p.solved))
+                        progress=lambda p: progress("search", p.done, p.total, p.solved), **where)
     unsolved = [t for t in tasks if not found[t.name].solved]
     if model is not None and generative and unsolved:
         solved = len(tasks) - len(unsolved)
         again = solve_tasks(unsolved, prior, config.strategy, settings, workers=workers,
-                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved))
+                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved), **where)
         rescued = {name: f for name, f in again.items() if f.solved}
         found.update(rescued)
         log.info("wake: the library prior solved %d of the %d tasks the model's grammars did not",

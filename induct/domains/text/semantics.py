@@ -1,13 +1,13 @@
-"""Semantics of DreamCoder's text-editing primitives, for grammars/text.induct.
+"""Semantics of DreamCoder's text-editing primitives, for text.induct beside this module.
 
 Strings are lists of characters (``list(char)``), as in DreamCoder; the task loader turns
 the JSON strings of text tasks into such lists.  The list primitives are those of
-:mod:`induct.domains.lists`.
+:mod:`induct.domains.lists.semantics`.
 """
 
 from __future__ import annotations
 
-from induct.domains.lists import PRIMITIVES as _LISTS
+from induct.domains.lists.semantics import PRIMITIVES as _LISTS
 
 __all__ = ["PRIMITIVES"]
 

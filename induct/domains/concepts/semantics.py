@@ -1,4 +1,4 @@
-"""Semantics of the boolean concept-learning DSL (grammars/concepts.induct), and task makers.
+"""Semantics of the boolean concept-learning DSL (concepts.induct beside this module), and task makers.
 
 An object is a mapping with a ``color``, a ``shape`` and a ``size`` (strings); a concept
 is a program of type ``object -> bool``.  :func:`make_concept_task` labels random objects

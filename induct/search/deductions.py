@@ -1,0 +1,380 @@
+"""Deductions: when a task's examples have a known shape, split it into a search for a hole.
+
+Some programs are hard to reach whole and easy in parts.  ``λxs. fold xs empty (λx acc.
+if (eq? (mod x 3) 0) (cons x acc) acc)`` costs some 30 nats under a plain list grammar,
+out of reach of a search of seconds; yet when every example's output is the input with
+some elements left out, the examples themselves say which elements the predicate must
+accept, and the predicate alone (about 12 nats) is a small search over its own examples.
+This is the deduction step of λ² (Feser, Chaudhuri and Dillig, PLDI 2015).
+
+A :class:`Deduction` looks at a task's examples and, when they have its shape, returns
+:class:`Subproblem` s: a task for the missing function (the *hole*) and how to build the
+whole program around a solution of it.  The whole program is a :class:`Template`, an
+s-expression parsed once, so a deduction is not tied to one DSL: it applies to every
+grammar that has the template's primitives and whose task types fit.  The standard
+deductions here need a ``list`` type and the list primitives (``map``, ``fold``, ``cons``
+...), so they serve DreamCoder's list domain and its text domain (strings are
+``list(char)``) alike, and any user DSL that declares those primitives.
+
+A domain says which deductions its search uses (``Domain.deductions``); the search runs
+them through :func:`induct.search.decompose.search_with_decompositions`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable, Protocol, Sequence, runtime_checkable
+
+from induct.errors import InductError
+from induct.programs import Abstraction, Application, Index, Primitive, Program, application, parse_program
+from induct.programs.transform import beta_normal_form
+from induct.tasks import Example, Task
+from induct.types import TypeConstructor, arguments_of, arrow, return_of, tbool, tint
+
+__all__ = ["Subproblem", "Deduction", "Template", "STANDARD_DEDUCTIONS", "Elementwise", "Selection",
+           "Positional", "Gather", "call_hole", "hole_examples", "hole_task", "list_arguments"]
+
+
+@dataclass(frozen=True)
+class Subproblem:
+    """A hole to search for and the whole program around it.
+
+    Attributes:
+        task: the hole's task: its request type and its examples, deduced from the task's.
+        assemble: a closed program for ``task`` -> the whole (closed, η-long) program.
+        label: what the hole is (``"map"``, ``"filter"`` ...), also in the hole task's name.
+    """
+
+    task: Task
+    assemble: Callable[[Program], Program]
+    label: str
+
+
+@runtime_checkable
+class Deduction(Protocol):
+    """Turns a task into subproblems when its examples have the right shape (else none).
+
+    Attributes:
+        name: what the deduction is called in statistics and reports.
+        last_resort: its holes are searched only when the ordinary search failed, on the
+            share of the budget kept for them.
+        weight: each of its holes gets ``weight`` times the share of a weight-1 hole.
+    """
+
+    name: str
+    last_resort: bool
+    weight: float
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]: ...
+
+
+# --- templates -----------------------------------------------------------------------------
+
+_HOLE, _LIST, _ARGS = "?hole", "?xs", "?args"
+
+
+class Template:
+    """The whole program around a hole, as an s-expression over the DSL's primitives.
+
+    The template is the body under the task's λs.  Three names are placeholders:
+    ``?xs`` is the task's list argument the deduction found; ``?args`` stands for all of
+    the task's arguments, in order; ``(?hole a b ...)`` applies the hole's solution to its
+    arguments (β-reduced, so the hole's λs become them).  ``$i`` are the template's own
+    λ-bound variables.  For example the map deduction's template is
+    ``(map (lambda (?hole $0 ?args)) ?xs)``.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.program = parse_program(text)
+        self.primitives = frozenset(_primitive_names(self.program)) - {_HOLE, _LIST, _ARGS}
+
+    def fits(self, library: Any) -> bool:
+        """True when ``library`` has every primitive the template uses."""
+        return all(name in library for name in self.primitives)
+
+    def assemble(self, n: int, k: int) -> Callable[[Program], Program]:
+        """A function from the hole's solution to the whole closed program of a task with
+        ``n`` arguments whose list argument is the ``k``-th."""
+
+        def build(hole: Program) -> Program:
+            body = _fill(self.program, 0, hole, n, k)
+            for _ in range(n):
+                body = Abstraction(body)
+            return body
+
+        return build
+
+    def __repr__(self) -> str:
+        return f"Template({self.text!r})"
+
+    def __reduce__(self):
+        return (Template, (self.text,))
+
+
+def _primitive_names(p: Program) -> Iterable[str]:
+    if isinstance(p, Primitive):
+        yield p.name
+    elif isinstance(p, Abstraction):
+        yield from _primitive_names(p.body)
+    elif isinstance(p, Application):
+        yield from _primitive_names(p.f)
+        yield from _primitive_names(p.x)
+
+
+def _spine(p: Program) -> tuple[Program, list[Program]]:
+    args: list[Program] = []
+    while isinstance(p, Application):
+        args.append(p.x)
+        p = p.f
+    return p, args[::-1]
+
+
+def _fill(p: Program, depth: int, hole: Program, n: int, k: int) -> Program:
+    """The template ``p`` (under ``depth`` of its own λs) with its placeholders filled."""
+    if isinstance(p, Abstraction):
+        return Abstraction(_fill(p.body, depth + 1, hole, n, k))
+    if isinstance(p, Primitive):
+        if p.name == _LIST:
+            return Index(depth + n - 1 - k)
+        if p.name in (_HOLE, _ARGS):
+            raise InductError(f"template placeholder {p.name} used outside an application")
+        return p
+    if isinstance(p, Application):
+        head, args = _spine(p)
+        filled: list[Program] = []
+        for a in args:
+            if isinstance(a, Primitive) and a.name == _ARGS:
+                filled.extend(Index(depth + n - 1 - i) for i in range(n))
+            else:
+                filled.append(_fill(a, depth, hole, n, k))
+        if isinstance(head, Primitive) and head.name == _HOLE:
+            return call_hole(hole, filled)
+        return application(_fill(head, depth, hole, n, k), *filled)
+    return p
+
+
+# --- helpers for writing deductions ----------------------------------------------------------
+
+def call_hole(hole: Program, arguments: Sequence[Program]) -> Program:
+    """``hole`` applied to ``arguments`` and β-reduced (the hole's λs become the arguments)."""
+    return beta_normal_form(application(hole, *arguments), inline=False)
+
+
+def list_arguments(task: Task) -> list[tuple[int, Any]]:
+    """``(position, element type)`` of each of the task's list-typed arguments."""
+    found = []
+    for k, t in enumerate(arguments_of(task.request_type)):
+        if isinstance(t, TypeConstructor) and t.name == "list" and len(t.args) == 1:
+            found.append((k, t.args[0]))
+    return found
+
+
+def list_output(task: Task) -> Any:
+    """The element type of the task's output when it is a list (else None)."""
+    out = return_of(task.request_type)
+    return out.args[0] if isinstance(out, TypeConstructor) and out.name == "list" and len(out.args) == 1 else None
+
+
+def hole_examples(rows: Iterable[tuple[tuple, Any]]) -> tuple[Example, ...] | None:
+    """Examples from ``(inputs, output)`` rows, once each; None if two rows disagree."""
+    seen: dict[str, Any] = {}
+    examples = []
+    for inputs, output in rows:
+        key = repr(inputs)
+        if key in seen:
+            if seen[key] != output:
+                return None
+            continue
+        seen[key] = output
+        examples.append(Example(tuple(inputs), output))
+    return tuple(examples) if examples else None
+
+
+def hole_task(task: Task, label: str, element: Any, output: Any,
+              examples: tuple[Example, ...]) -> Task:
+    """The hole's task: ``element -> (the task's arguments) -> output``."""
+    request = arrow(element, *arguments_of(task.request_type), output)
+    return Task(f"{task.name} [{label}]", request, examples, task.split, {"decomposed_from": task.name})
+
+
+# --- the standard list-shaped deductions -----------------------------------------------------
+
+class _ListDeduction:
+    """A deduction over the task's list arguments, with one or two templates."""
+
+    name: ClassVar[str]
+    last_resort: ClassVar[bool] = False
+    weight: ClassVar[float] = 1.0
+    templates: ClassVar[tuple[Template, ...]]
+
+    def applies(self, task: Task, library: Any) -> Any:
+        """The output's element type when the templates fit the library and the task (else None)."""
+        if not all(t.fits(library) for t in self.templates):
+            return None
+        return list_output(task)
+
+    def same_type_lists(self, task: Task, library: Any) -> Iterable[tuple[int, int, Any]]:
+        """``(n, k, element)`` for each list argument ``k`` (of ``n``) whose element type is the
+        output's, when the templates fit and every example's output is a list."""
+        out = self.applies(task, library)
+        if out is None or not all(isinstance(e.output, list) for e in task.examples):
+            return
+        n = len(arguments_of(task.request_type))
+        for k, element in list_arguments(task):
+            if element == out:
+                yield n, k, element
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+
+class Elementwise(_ListDeduction):
+    """``map f xs``: every output is a list as long as the list argument ``xs``, and equal
+    elements (with the same other arguments) go to equal outputs.  The hole is ``f``, as a
+    function of the element and of the task's arguments."""
+
+    name = "map"
+    templates = (Template("(map (lambda (?hole $0 ?args)) ?xs)"),)
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        out = self.applies(task, library)
+        if out is None:
+            return
+        n = len(arguments_of(task.request_type))
+        for k, element in list_arguments(task):
+            if not all(isinstance(e.output, list) and len(e.output) == len(e.inputs[k]) for e in task.examples):
+                continue
+            if all(e.output == e.inputs[k] for e in task.examples):
+                continue  # the identity: nothing to deduce
+            rows = [((x, *e.inputs), y) for e in task.examples for x, y in zip(e.inputs[k], e.output)]
+            examples = hole_examples(rows)
+            if examples is None:
+                continue
+            yield Subproblem(hole_task(task, "map", element, out, examples), self.templates[0].assemble(n, k), "map")
+
+
+class Selection(_ListDeduction):
+    """``fold xs empty (λx acc. if (p x) (cons x acc) acc)``, a filter written with the
+    list primitives, and its complement (the branches swapped): every output is the list
+    argument with some elements left out, in order, and equal elements are all kept or all
+    dropped.  The hole is ``p``; its examples say which elements are kept (or dropped)."""
+
+    name = "filter"
+    templates = (Template("(fold ?xs empty (lambda (lambda (if (?hole $1 ?args) (cons $1 $0) $0))))"),
+                 Template("(fold ?xs empty (lambda (lambda (if (?hole $1 ?args) $0 (cons $1 $0)))))"))
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        for n, k, element in self.same_type_lists(task, library):
+            if not all(e.output == [x for x in e.inputs[k] if x in e.output] for e in task.examples):
+                continue
+            if all(e.output == e.inputs[k] for e in task.examples) or not any(e.output for e in task.examples):
+                continue  # keeps everything or nothing: no predicate to learn
+            rows = [((x, *e.inputs), x in e.output) for e in task.examples for x in e.inputs[k]]
+            yield from _keep_and_remove(task, ("filter", "remove"), element, rows, self.templates, n, k)
+
+
+class Positional(_ListDeduction):
+    """``fold (range (length xs)) empty (λi acc. if (p i) (cons (index i xs) acc) acc)`` and
+    its complement: every output is the list argument with the elements at some *positions*
+    left out, where equal values are not all kept or all dropped (else :class:`Selection`
+    applies).  The hole is ``p``, a function of the position and of the task's arguments; its
+    examples come from the examples whose kept positions are certain (one way to align the
+    output with ``xs``).  A last resort: many such tasks (tail, take, drop, slices) have short
+    whole programs that the search finds; the fold over positions is for those it does not."""
+
+    name = "positions"
+    last_resort = True
+    templates = (
+        Template("(fold (range (length ?xs)) empty (lambda (lambda (if (?hole $1 ?args) (cons (index $1 ?xs) $0) $0))))"),
+        Template("(fold (range (length ?xs)) empty (lambda (lambda (if (?hole $1 ?args) $0 (cons (index $1 ?xs) $0)))))"))
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        for n, k, element in self.same_type_lists(task, library):
+            if all(e.output == [x for x in e.inputs[k] if x in e.output] for e in task.examples):
+                continue  # a selection of values: Selection's
+            kept = [_kept_positions(e.inputs[k], e.output) for e in task.examples]
+            if any(positions is False for positions in kept):
+                continue  # some output is no subsequence of xs
+            known = [(e, positions) for e, positions in zip(task.examples, kept) if positions is not None]
+            if not known:
+                continue
+            rows = [((i, *e.inputs), i in positions) for e, positions in known for i in range(len(e.inputs[k]))]
+            yield from _keep_and_remove(task, ("positions", "remove positions"), tint, rows, self.templates, n, k)
+
+
+class Gather(_ListDeduction):
+    """``map (λi. index (g i xs) xs) (range (length xs))``: every output is as long as the
+    list argument ``xs`` and made of its elements, rearranged (a rotation, a reversal, a
+    swap).  The hole is ``g``, the position in ``xs`` that output position ``i`` takes its
+    element from, as a function of ``i`` and of the task's arguments; its examples come from
+    the output positions whose element occurs once in ``xs``.  A last resort, with twice the
+    usual share: the hole is position arithmetic (``mod (- i k) (length xs)`` for a rotation)
+    that a grammar conditioned on the whole task does not favour, and the share comes out of
+    the budget of few tasks, only those shaped like a rearrangement."""
+
+    name = "gather"
+    last_resort = True
+    weight = 2.0
+    templates = (Template("(map (lambda (index (?hole $0 ?args) ?xs)) (range (length ?xs)))"),)
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        for n, k, element in self.same_type_lists(task, library):
+            if not all(len(e.output) == len(e.inputs[k]) for e in task.examples):
+                continue
+            if all(e.output == e.inputs[k] for e in task.examples):
+                continue  # the identity: nothing to deduce
+            rows = []
+            for e in task.examples:
+                xs = e.inputs[k]
+                if sorted(map(repr, e.output)) != sorted(map(repr, xs)):
+                    break  # not a rearrangement of xs
+                for i, y in enumerate(e.output):
+                    if xs.count(y) == 1:
+                        rows.append(((i, *e.inputs), xs.index(y)))
+            else:
+                examples = hole_examples(rows)
+                if examples is not None:
+                    yield Subproblem(hole_task(task, "gather", tint, tint, examples),
+                                     self.templates[0].assemble(n, k), "gather")
+
+
+def _keep_and_remove(task: Task, labels: tuple[str, str], element: Any, rows: list, templates: tuple[Template, ...],
+                     n: int, k: int) -> Iterable[Subproblem]:
+    """Two holes from ``(inputs, kept)`` rows: the predicate that keeps (labelled
+    ``labels[0]``, built by ``templates[0]``) and its complement (``templates[1]``)."""
+    for keep, label, template in zip((True, False), labels, templates):
+        examples = hole_examples([(inputs, kept == keep) for inputs, kept in rows])
+        if examples is not None:
+            yield Subproblem(hole_task(task, label, element, tbool, examples), template.assemble(n, k), label)
+
+
+def _kept_positions(xs: list, ys: list) -> set[int] | bool | None:
+    """The positions of ``xs`` that ``ys`` keeps: False if ``ys`` is no subsequence of ``xs``,
+    None if it is one in more than one way."""
+    first, j = [], 0
+    for i, x in enumerate(xs):
+        if j < len(ys) and x == ys[j]:
+            first.append(i)
+            j += 1
+    if j < len(ys):
+        return False
+    last, j = [], len(ys) - 1
+    for i in range(len(xs) - 1, -1, -1):
+        if j >= 0 and xs[i] == ys[j]:
+            last.append(i)
+            j -= 1
+    # Every alignment lies between the leftmost and the rightmost one: equal, it is the only one.
+    return set(first) if first == last[::-1] else None
+
+
+STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather())
+"""A task shaped like a map or a filter of its list argument (of its values or of its
+positions), or like a rearrangement of it, split into a search for the function applied
+to each element or position.  Each applies to any DSL with the primitives its templates use."""
