@@ -8,19 +8,7 @@ from induct.dsl import parse_library  # noqa: E402
 from induct.grammar import Grammar  # noqa: E402
 from induct.search.base import SearchConfig  # noqa: E402
 from induct.search.parallel import solve_tasks  # noqa: E402
-from induct.tasks import Example, Task  # noqa: E402
-from induct.types import parse_type  # noqa: E402
-
-HAZARDS = """semantics hazard_semantics
-type int
-inc : int -> int
-double : int -> int
-zero : int
-"""
-
-
-def _int_task(name, f, inputs=(1, 2, 3, 5)):
-    return Task(name, parse_type("int -> int"), tuple(Example((x,), f(x)) for x in inputs))
+from test_search import HAZARDS, _int_task  # noqa: E402  (the same hazardous DSL and tasks)
 
 
 @pytest.fixture(scope="module")

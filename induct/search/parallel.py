@@ -23,6 +23,8 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Mapping, Sequence
 
 from induct.errors import InductError
+from induct.programs.limits import WallLimit, wall_limit
+from induct.search import base
 from induct.search.base import SearchConfig, get_strategy, streaming_entries
 from induct.search.decompose import search_with_decompositions
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
@@ -119,13 +121,40 @@ def collector_paused():
             gc.enable()
 
 
+WALL_GRACE = 1.0
+"""Seconds past a task's timeout before the in-process watchdog interrupts its search."""
+
+
 def solve_task(task: Task, grammar: Any, strategy: str, config: SearchConfig) -> Frontier:
-    """Run one strategy on one task in this process (errors become the frontier's ``error``)."""
+    """Run one strategy on one task in this process (errors become the frontier's ``error``).
+
+    A watchdog holds the timeout even against a primitive that sleeps or spins in Python:
+    ``WALL_GRACE`` seconds past it, the search is interrupted and its frontier is what it had
+    found by then (see :func:`induct.programs.limits.wall_limit`).
+    """
     search = get_strategy(strategy)
-    deadline = time.monotonic() + config.timeout
+    started = time.monotonic()
+    deadline = started + config.timeout
+    found: dict[Any, Any] = {}
+    outer = base._ENTRY_SINK
+
+    def keep(name: str, entry: Any) -> None:
+        if name == task.name:
+            found[entry.program] = entry
+        if outer is not None:
+            outer(name, entry)
+
     with collector_paused():
         try:
-            return search_with_decompositions(search, task, grammar, config, deadline)
+            with streaming_entries(keep), wall_limit(config.timeout + WALL_GRACE,
+                                                     f"task {task.name!r} ran past its timeout"):
+                return search_with_decompositions(search, task, grammar, config, deadline)
+        except WallLimit:
+            best = sorted(found.values(), key=lambda e: -e.log_posterior)[:config.max_frontier]
+            stats = SearchStats(0, time.monotonic() - started, None, None, True, strategy,
+                                f"interrupted {WALL_GRACE:g} s past the {config.timeout:g} s timeout "
+                                "(a primitive did not return)")
+            return Frontier(task.name, task.request_type, tuple(best), stats)
         except (InductError, RecursionError, MemoryError) as e:
             return _failed(task, strategy, f"{type(e).__name__}: {e}")
 
