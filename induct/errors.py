@@ -14,6 +14,7 @@ __all__ = [
     "GrammarFileError",
     "TaskError",
     "EvaluationError",
+    "MissingDependency",
     "caret_snippet",
 ]
 
@@ -74,6 +75,10 @@ class GrammarFileError(InductError):
 
 class TaskError(InductError):
     """A task file or task that is malformed; names the task."""
+
+
+class MissingDependency(InductError):
+    """An optional extra that this use needs is not installed (the message says how to install it)."""
 
 
 class EvaluationError(InductError):
