@@ -18,7 +18,9 @@ Usage:
     python benchmarks/arc.py                         # 400 + 400 at 20 s per task on 2 workers (~2 x 70 min)
     python benchmarks/arc.py --splits evaluation --run runs/arc
 
-Writes benchmarks/results/arc[_quick].json and prints a table.
+Writes benchmarks/results/arc[_quick][_STRATEGY][_run].json and prints a table.  ``bottom_up``
+(observational equivalence: a subprogram whose grids on the examples equal a cheaper one's
+is dropped) is compared with plain enumeration by running both.
 """
 
 from __future__ import annotations
@@ -138,7 +140,8 @@ def main() -> None:
         row = run_split(split, tasks, prior_for, library, timeout, args.workers, journal, args.strategy)
         row["in_sample"] = split == "training"
         result["splits"][split] = row
-        path = write_result(f"arc{suffix}", result)
+        path = write_result(f"arc{suffix}" + ("" if args.strategy == "enumerate" else f"_{args.strategy}")
+                            + ("_run" if args.run else ""), result)
     print(f"\n{'split':<12} {'correct':>9} {'fit train':>10} {'fit, wrong':>11}   prior: {prior_name}; "
           f"{timeout:g} s per task, 2 attempts")
     for split, r in result["splits"].items():
