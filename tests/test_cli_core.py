@@ -49,7 +49,7 @@ def test_check_prints_types_and_primitives(capsys):
     assert "semantics induct.domains.lists.semantics" in out
     assert "types: int, bool, list/1" in out
     assert "fold" in out and "list(t0) -> t1 -> (t0 -> t1 -> t1) -> t1" in out
-    assert out.strip().splitlines()[-1] == "22 primitives, 0 inventions"
+    assert out.strip().splitlines()[-1] == "23 primitives, 0 inventions"
 
 
 def test_check_refuses_a_broken_grammar_with_its_location(capsys, tmp_path):

@@ -54,7 +54,7 @@ def test_a_filter_shaped_task_is_found_through_its_predicate(lists_library):
     assert found.stats.strategy == "enumerate+deduction"
     for entry in found.entries:
         assert _correct(entry.program, task, lists_library)
-        assert entry.log_prior == pytest.approx(grammar.log_prior(entry.program, task.request_type))
+        assert entry.log_prior == pytest.approx(grammar.bind(task).log_prior(entry.program, task.request_type))
     assert str(found.entries[0].program).startswith("(lambda (fold $0 empty (lambda (lambda (if ")
 
 

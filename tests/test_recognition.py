@@ -78,7 +78,7 @@ def test_loss_equals_negative_log_prior(lists_library, small_config, head, stric
     for task, loss in zip(tasks, losses):
         g = predict_grammar(model, task)
         assert isinstance(g, ContextualGrammar if head == "contextual" else Grammar)
-        expected = -g.log_prior(frontiers[task.name].best.program, task.request_type)
+        expected = -g.bind(task).log_prior(frontiers[task.name].best.program, task.request_type)
         assert math.isfinite(expected)
         assert loss == pytest.approx(expected, rel=1e-4, abs=1e-4)
     # the batch loss is the mean over real tasks (padding tasks carry no weight)

@@ -125,13 +125,16 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
 def refit_weights(library: Library, frontiers: dict[str, Frontier], tasks: list[Task], config) -> Library:
     """Re-estimate the unigram weights of the library from the frontiers (pseudocounts)."""
     base = Grammar.uniform(library)
+    by_name = {t.name: t for t in tasks}
     summaries = []
     for f in frontiers.values():
+        # Under the task's own constants, as the search scored the programs.
+        scored = base.bind(by_name[f.task_name]) if f.task_name in by_name else base
         for e, w in zip(f.entries, f.posterior_weights()):
             if w <= 0:
                 continue
             try:
-                summaries.append((base.summary(e.program, f.request_type), w))
+                summaries.append((scored.summary(e.program, f.request_type), w))
             except PriorError:
                 continue
     if not summaries:
