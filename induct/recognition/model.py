@@ -23,7 +23,8 @@ import jax.numpy as jnp
 import numpy as np
 
 from induct.dsl import Library
-from induct.errors import InductError
+from induct.config import at_least, in_range, non_negative, one_of, positive, validate
+from induct.errors import ConfigError, InductError
 from induct.grammar import ContextualGrammar, Grammar
 from induct.tasks import Task
 
@@ -93,33 +94,19 @@ class RecognitionConfig:
     progress: bool = True
 
     def __post_init__(self) -> None:
-        if self.head not in HEADS:
-            raise RecognitionError(f"head must be one of {', '.join(HEADS)}, got {self.head!r}")
-        if self.encoder not in ("conv", "gru"):
-            raise RecognitionError(f"encoder must be 'conv' or 'gru', got {self.encoder!r}")
-        for name in ("embedding_dim", "hidden_dim", "batch_size", "max_programs", "max_choices",
-                     "dream_max_depth"):
-            if getattr(self, name) < 1:
-                raise RecognitionError(f"RecognitionConfig.{name} must be ≥ 1, got {getattr(self, name)}")
-        if self.steps < 0 or self.n_dreams < 0:
-            raise RecognitionError("RecognitionConfig.steps and n_dreams must be ≥ 0")
-        if self.dream_method not in ("enumerate", "sample"):
-            raise RecognitionError(f"dream_method must be 'enumerate' or 'sample', got {self.dream_method!r}")
-        if self.dream_seconds is not None and self.dream_seconds <= 0:
-            raise RecognitionError("dream_seconds must be positive (or None)")
-        if not 0.0 <= self.prior_mix < 1.0:
-            raise RecognitionError(f"prior_mix must be in [0, 1), got {self.prior_mix}")
-        if not 0.0 <= self.dream_fraction <= 1.0:
-            raise RecognitionError(f"dream_fraction must be in [0, 1], got {self.dream_fraction}")
-        if self.learning_rate <= 0 or (self.seconds is not None and self.seconds <= 0):
-            raise RecognitionError("learning_rate and seconds must be positive")
+        validate(self, {"head": one_of(*HEADS), "encoder": one_of("conv", "gru"),
+                        **{name: at_least(1) for name in ("embedding_dim", "hidden_dim", "batch_size", "max_programs",
+                                                           "max_choices", "dream_max_depth")},
+                        "steps": non_negative, "n_dreams": non_negative, "dream_method": one_of("enumerate", "sample"),
+                        "dream_seconds": positive, "prior_mix": in_range(0.0, 1.0, include_high=False),
+                        "dream_fraction": in_range(0.0, 1.0), "learning_rate": positive, "seconds": positive})
 
     def replace(self, **changes: Any) -> "RecognitionConfig":
         known = {f.name for f in fields(self)}
         unknown = set(changes) - known
         if unknown:
-            raise RecognitionError(f"unknown RecognitionConfig option(s) {', '.join(sorted(unknown))}; "
-                                   f"known: {', '.join(sorted(known))}")
+            raise ConfigError(f"unknown RecognitionConfig option(s) {', '.join(sorted(unknown))}; "
+                              f"known: {', '.join(sorted(known))}")
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return RecognitionConfig(**values)
