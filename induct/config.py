@@ -293,7 +293,7 @@ def update(config: Any, changes: Mapping[str, Any], fixed: Collection[str] = (),
             raise ConfigError(e.problem, shown.get(path, path), source) from None
         raise ConfigError(e.problem, e.key, source) from None
     except InductError as e:
-        raise ConfigError(str(e), prefix[:-1], source) from None
+        raise ConfigError(str(e), f"[{prefix[:-1]}]" if prefix else "", source) from None
 
 
 _NONE = ("none", "null")
@@ -397,7 +397,8 @@ def field_help(cls: type) -> dict[str, str]:
 
 
 def _first_sentence(text: str) -> str:
-    match = re.match(r"(.+?\.)(\s|$)", text)
+    text = re.sub(r":\w+:`~?([^`]+)`", r"\1", text).replace("``", "")
+    match = re.match(r"((?:e\.g\.|i\.e\.|[^.])+?\.)(\s|$)", text)
     return (match.group(1) if match else text).rstrip(".")
 
 
@@ -410,7 +411,7 @@ def _shown(value: Any) -> str:
         return ",".join(map(str, value))
     if isinstance(value, Mapping):
         return json.dumps(dict(value)) if value else "{}"
-    return str(value)
+    return str(value) if value != "" else '""'
 
 
 def add_arguments(parser: argparse.ArgumentParser, config: Any, helps: Mapping[str, str],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Protocol
 
 from induct.config import at_least, in_range, positive, validate
-from induct.errors import InductError
+from induct.errors import ConfigError, InductError
 from induct.programs import Program
 from induct.programs.limits import Limits
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
@@ -79,7 +79,10 @@ class SearchConfig:
                         "example_seconds": positive})
         from induct.likelihood import make_likelihood
 
-        make_likelihood(self.likelihood, **dict(self.likelihood_options))  # validates name and options
+        try:
+            make_likelihood(self.likelihood, **dict(self.likelihood_options))  # validates name and options
+        except InductError as e:
+            raise ConfigError(f"cannot be used: {e}", "SearchConfig.likelihood") from None
 
     @property
     def limits(self) -> Limits:
