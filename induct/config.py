@@ -41,7 +41,7 @@ from induct.errors import ConfigError, InductError
 
 __all__ = ["ConfigError", "Check", "validate", "positive", "non_negative", "finite", "at_least", "in_range",
            "one_of", "identifier", "Setting", "settings", "update", "to_nested", "field_help", "add_arguments",
-           "toml_text", "split_dotted", "merge"]
+           "toml_text", "split_dotted", "merge", "given"]
 
 
 # --- validation ------------------------------------------------------------------------------
@@ -438,9 +438,33 @@ def add_arguments(parser: argparse.ArgumentParser, config: Any, helps: Mapping[s
             default = getattr(default, part)
         names = [s.flag] + ["--" + a.replace("_", "-") for a in aliases.get(s.path, ())]
         metavar = s.name.upper()
-        groups[group_key].add_argument(*names, dest=s.path, default=None, metavar=metavar,
+        groups[group_key].add_argument(*names, dest=s.path, default=None, metavar=metavar, action=_Spelled,
                                        help=f"{helps.get(s.path, '')} (default: {_shown(default)})".lstrip())
     return found
+
+
+class _Spelled(argparse.Action):
+    """Stores the value, and in ``namespace.spelled[dest]`` the option name that gave it."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, values)
+        if not hasattr(namespace, "spelled"):
+            namespace.spelled = {}
+        namespace.spelled[self.dest] = option_string or self.dest
+
+
+def given(args: argparse.Namespace, found: list[Setting], aliases: Collection[str] = ()) -> dict[str, Any]:
+    """The settings given as options, keyed by path, or by the alias among ``aliases`` they were given as."""
+    spelled = getattr(args, "spelled", {})
+    out = {}
+    for s in found:
+        value = getattr(args, s.path, None)
+        if value is None:
+            continue
+        name = spelled.get(s.path, s.flag)[2:].replace("-", "_")
+        out[name if name in aliases else s.path] = value
+    return out
 
 
 # --- TOML ------------------------------------------------------------------------------------

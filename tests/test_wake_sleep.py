@@ -21,8 +21,9 @@ from induct.wake_sleep.checkpoint import latest_checkpoint
 
 DATA = Path(__file__).parent / "data"
 DOMAIN = Domain("tiny", str(DATA / "tiny.induct"), str(DATA / "tiny_tasks.json"), "train", ("test",))
-CONFIG = TrainConfig(iterations=2, batch_size=9, max_programs=20_000, timeout=60, test_timeout=60,
-                     workers=2, recognition_steps=10, dreams=10, compression_iterations=3, seed=3)
+CONFIG = TrainConfig().replace(iterations=2, batch_size=9, test_timeout=60, workers=2, seed=3,
+                               search={"max_programs": 20_000, "timeout": 60},
+                               recognition={"steps": 10, "n_dreams": 10}, compression={"iterations": 3})
 
 
 def _entries(run_dir: Path) -> dict:
@@ -125,7 +126,7 @@ from induct.wake_sleep import Domain, TrainConfig, train
 
 if __name__ == "__main__":
     domain = Domain("tiny", {grammar!r}, {tasks!r}, "train", ("test",))
-    config = TrainConfig(**{config!r})
+    config = TrainConfig().replace(**{config!r})
     train(config, Path(sys.argv[1]), domain=domain, progress=False)
 """
 

@@ -34,10 +34,10 @@ def _train(p: argparse.ArgumentParser):
 
     def run(args: argparse.Namespace) -> int:
         from induct.wake_sleep import train, write_run_report
-        from induct.wake_sleep.config import load_config
+        from induct.config import given
+        from induct.wake_sleep.config import ALIASES, SWITCHES, load_config
 
-        overrides = {s.path: getattr(args, s.path) for s in settings if getattr(args, s.path, None) is not None}
-        config = load_config(args.config, **overrides)
+        config = load_config(args.config, **given(args, settings, set(ALIASES) | set(SWITCHES)))
         result = train(config, args.out, progress=not args.quiet, overwrite=args.overwrite)
         _summary(result)
         paths = write_run_report(result.run_dir)
