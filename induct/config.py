@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import functools
 import json
 import math
 import numbers
@@ -102,9 +101,14 @@ def validate(config: Any, checks: Mapping[str, Check] | None = None, owner: str 
             raise ConfigError(f"must be {check.expected}, got {value!r}", f"{owner}.{name}")
 
 
-@functools.cache
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls)
+    """The resolved field annotations of a config class (kept per class: they never change)."""
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls)
+    return _HINTS[cls]
 
 
 def _optional(hint: Any) -> tuple[bool, Any]:
@@ -170,7 +174,7 @@ def _describe(hint: Any) -> str:
     elif origin in (Mapping, dict) or hint in (Mapping, dict):
         text = "a table"
     elif is_dataclass(hint):
-        text = f"a table of {hint.__name__} settings"
+        text = f"a table of {getattr(hint, '__name__', 'config')} settings"
     else:
         text = getattr(hint, "__name__", str(hint))
     return text + (" or none" if allows_none else "")
@@ -320,7 +324,7 @@ def _coerce(value: Any, hint: Any, label: str, source: str) -> Any:
                 raise ValueError(value)   # 3.7 is not silently read as 3
             if isinstance(value, str):
                 return int(value.strip().replace("_", ""))
-            if isinstance(value, numbers.Real):
+            if isinstance(value, (numbers.Integral, float)):
                 return int(value)
             raise ValueError(value)
         if inner is float:
