@@ -95,6 +95,9 @@ def test_top_level_and_train_nested_tables_and_overrides(tmp_path):
     assert (config.batch_size, config.search.timeout, config.search.max_frontier) == (4, 5.0, 2)
     assert (config.compression.max_arity, config.recognition.steps) == (1, 9)
     assert config.replace(**{"search.timeout": "1.5"}).search.timeout == 1.5
+    path.write_text("[train]\nrecognition = false\n\n[recognition]\nsteps = 3\n")   # an old switch beside a table
+    mixed = load_config(path)
+    assert mixed.use_recognition is False and mixed.recognition.steps == 3
     assert config.replace(search={"timeout": 2}).search.max_frontier == 2     # a table updates, keeps the rest
 
 

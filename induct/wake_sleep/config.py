@@ -295,6 +295,9 @@ def _read_toml(p: Path) -> dict[str, Any]:
             raise ConfigError("must be a table", name, str(p))
         if isinstance(table.get(name), dict):
             table[name] = merge(table[name], value)
+        elif name in table and name in SWITCHES and SWITCHES[name] not in table:
+            table[SWITCHES[name]] = table[name]    # the old on/off switch, beside the new table
+            table[name] = value
         elif name in table:
             raise ConfigError(f"is given both in [train] and as the [{name}] table", name, str(p))
         else:
