@@ -31,15 +31,15 @@ from pathlib import Path
 from _common import ROOT, metadata, write_result
 
 
-def _config(quick: bool, **changes):
+def _config(quick: bool, domain: str = "lists", **changes):
     from induct.wake_sleep import TrainConfig
 
     if quick:
-        base = TrainConfig().replace(domain="lists", iterations=2, batch_size=24, test_max_programs=30_000,
+        base = TrainConfig().replace(domain=domain, iterations=2, batch_size=24, test_max_programs=30_000,
                                      test_timeout=10, seed=0, search={"max_programs": 30_000, "timeout": 10},
                                      recognition={"steps": 100, "n_dreams": 100}, compression={"iterations": 3})
     else:
-        base = TrainConfig().replace(domain="lists", iterations=100, batch_size=40, test_max_programs=20_000,
+        base = TrainConfig().replace(domain=domain, iterations=100, batch_size=40, test_max_programs=20_000,
                                      test_timeout=10, seed=0, search={"max_programs": 400_000, "timeout": 30},
                                      recognition={"steps": 600, "n_dreams": 500}, compression={"iterations": 5})
     return base.replace(**changes)
@@ -54,13 +54,13 @@ def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks:
     """Train one iteration at a time until the configured iterations or the budget is spent."""
     from induct.wake_sleep import Domain, get_domain, resume, train
 
-    domain = get_domain("lists")
+    domain = get_domain(config.domain)
     if quick_tasks:
         train_tasks, test_tasks = domain.load_tasks()
         # Every k-th task of each split: a fixed subset, not chosen by results.
         step_train = max(1, len(train_tasks) // quick_tasks)
         step_test = max(1, len(test_tasks) // quick_tasks)
-        domain = Domain("lists-quick", domain.grammar,
+        domain = Domain(f"{config.domain}-quick", domain.grammar,
                         tuple(train_tasks[::step_train] + test_tasks[::step_test]), "train", domain.test_splits)
     from induct.wake_sleep import load_state
 
@@ -91,7 +91,7 @@ def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks:
 
 
 def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | None,
-                fallback_timeout: float = 0.0, decompose: float = 0.25) -> dict:
+                fallback_timeout: float = 0.0, decompose: float = 0.25, domain_name: str = "lists") -> dict:
     """Search the test tasks with the final library and recognition model at ``timeout`` s each
     (and, with ``fallback_timeout``, the tasks left with the library's prior, reported apart)."""
     from induct.grammar import Grammar
@@ -99,7 +99,7 @@ def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | 
     from induct.wake_sleep import get_domain
     from induct.wake_sleep import load_state
 
-    domain = get_domain("lists")
+    domain = get_domain(domain_name)
     state = load_state(run_dir, domain)
     _, test_tasks = domain.load_tasks()
     if quick_tasks:

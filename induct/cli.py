@@ -1,8 +1,8 @@
 """The ``induct`` command line: parse arguments, build a config, call the library.
 
 Every command exits 0 on success and 2 on bad input with a one-line reason on stderr.
-Commands register themselves in :data:`COMMANDS` (see ``add_command``) so that each
-sub-package can own its command's code.
+Each module of :data:`COMMAND_MODULES` owns its commands' code; ``@add_command`` marks a
+function of such a module as a command, and :func:`commands` reads the marks.
 """
 
 from __future__ import annotations
@@ -13,42 +13,45 @@ from typing import Callable
 
 from induct.errors import InductError
 
-__all__ = ["main", "add_command", "COMMANDS", "UsageError"]
+__all__ = ["main", "add_command", "commands", "COMMAND_MODULES", "UsageError"]
 
 
 class UsageError(InductError):
     """Bad command-line input."""
 
 
-COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int], str]] = {}
+COMMAND_MODULES = ("induct.commands.core", "induct.commands.search", "induct.commands.sample",
+                   "induct.commands.compress", "induct.commands.train")
+"""The modules whose ``@add_command`` functions are the command line's commands, in order."""
+
+Configure = Callable[[argparse.ArgumentParser], Callable[[argparse.Namespace], int]]
 
 
 def add_command(name: str, help: str):
-    """Decorator pair: ``@add_command(name, help)`` on a function ``(parser) -> run``."""
+    """Mark ``configure(parser) -> run`` as the command ``name`` (with its one-line help)."""
 
-    def register(configure: Callable[[argparse.ArgumentParser], Callable[[argparse.Namespace], int]]):
-        COMMANDS[name] = (configure, None, help)  # type: ignore[assignment]
+    def mark(configure: Configure) -> Configure:
+        configure.induct_command = (name, help)  # type: ignore[attr-defined]
         return configure
 
-    return register
+    return mark
 
 
-def _load_commands() -> None:
-    # Importing these modules registers their commands.
+def commands() -> dict[str, tuple[Configure, str]]:
+    """name -> (configure, help) for every command of :data:`COMMAND_MODULES`."""
     import importlib
 
-    for module in ("induct.commands.core", "induct.commands.search", "induct.commands.sample",
-                   "induct.commands.compress",
-                   "induct.commands.train"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError as e:
-            if e.name != module:
-                raise
+    found: dict[str, tuple[Configure, str]] = {}
+    for module_name in COMMAND_MODULES:
+        module = importlib.import_module(module_name)
+        for value in vars(module).values():
+            mark = getattr(value, "induct_command", None)
+            if isinstance(mark, tuple) and getattr(value, "__module__", None) == module_name:
+                found[mark[0]] = (value, mark[1])
+    return found
 
 
 def build_parser() -> argparse.ArgumentParser:
-    _load_commands()
     parser = argparse.ArgumentParser(
         prog="induct",
         description="Probabilistic program induction: grammars, search, library learning, wake-sleep.")
@@ -56,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"induct {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (configure, _, help_text) in COMMANDS.items():
+    for name, (configure, help_text) in commands().items():
         p = sub.add_parser(name, help=help_text, description=help_text)
         run = configure(p)
         p.set_defaults(_run=run)

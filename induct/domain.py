@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable, Sequence, Union
+from typing import Any, Callable, Mapping, Sequence, Union
 
 from induct.errors import InductError
 from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction
@@ -53,6 +53,10 @@ class Domain:
             only where the task's types and the grammar's primitives fit (by default the
             standard list-shaped ones: map, filter, positions, gather).
         description: one line for ``induct domains``.
+        likelihood: the name of the likelihood model its searches use (``exact`` by default).
+        likelihoods: the likelihood models this domain provides, by name (e.g. regression's
+            ``laplace``, which infers a candidate's constants); found by that name anywhere a
+            likelihood is named (``--likelihood``, ``SearchConfig.likelihood``).
     """
 
     name: str
@@ -63,6 +67,8 @@ class Domain:
     featurizer: str = "tokens"
     deductions: tuple[Deduction, ...] = field(default=STANDARD_DEDUCTIONS, compare=False)
     description: str = ""
+    likelihood: str = "exact"
+    likelihoods: Mapping[str, Callable[..., Any]] = field(default_factory=dict, compare=False)
 
     def load_library(self) -> Any:
         from induct.dsl import load_library
@@ -153,6 +159,6 @@ def resolve_domain(name: str, grammar: str | None = None, tasks: str | None = No
     else:
         raise InductError(f"unknown domain {name!r}: choose one of {', '.join(domain_names())} "
                           "or give both --grammar and --tasks")
-    return Domain(base.name, grammar or base.grammar, tasks or base.tasks,
-                  train_split or base.train_split, tuple(test_splits) if test_splits else base.test_splits,
-                  base.featurizer, base.deductions, base.description)
+    return replace(base, grammar=grammar or base.grammar, tasks=tasks or base.tasks,
+                   train_split=train_split or base.train_split,
+                   test_splits=tuple(test_splits) if test_splits else base.test_splits)

@@ -15,6 +15,7 @@ __all__ = [
     "TaskError",
     "EvaluationError",
     "ConfigError",
+    "MissingDependency",
     "caret_snippet",
 ]
 
@@ -75,6 +76,10 @@ class GrammarFileError(InductError):
 
 class TaskError(InductError):
     """A task file or task that is malformed; names the task."""
+
+
+class MissingDependency(InductError):
+    """An optional extra that this use needs is not installed (the message says how to install it)."""
 
 
 class EvaluationError(InductError):

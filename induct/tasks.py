@@ -121,6 +121,10 @@ def parse_tasks(data: Any, source: str = "<tasks>") -> list[Task]:
         tstr = item.get("type")
         if not isinstance(tstr, str):
             raise TaskError(f"{label}: missing 'type' (e.g. \"list(int) -> list(int)\")")
+        if "generative" in tstr:
+            raise TaskError(f"{label}: a generative task (its examples are outputs to be explained, with no "
+                            "inputs), which induct's input/output tasks cannot express; convert each task to "
+                            "examples of inputs and an output")
         try:
             request = parse_type(tstr)
         except TypeParseError as e:

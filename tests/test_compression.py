@@ -130,6 +130,16 @@ def test_cli_prints_table_and_ratio(tmp_path, capsys):
     assert out[-1].startswith("compression ratio ") and float(out[-1].split()[-1]) > 1.0
 
 
+def test_cli_defaults_compress_a_dreamcoder_corpus_as_stitch_does(capsys):
+    """``induct compress list_it18.json`` with no options: Stitch gets 1.1307 there (10 iterations,
+    arity 3: benchmarks/results/compression_vs_stitch.json); induct must be at least level."""
+    from induct.cli import main
+
+    assert main(["compress", str(shared_data("stitch", "dreamcoder", "list_it18.json"))]) == 0
+    ratio = float(capsys.readouterr().out.strip().splitlines()[-1].split()[-1])
+    assert ratio >= 1.1307 - 5e-4
+
+
 @pytest.mark.parametrize("body, trivial", [
     ("(lambda (lambda (map $1 $0)))", True),
     ("(lambda (lambda (map (lambda ($2 $0)) $0)))", True),

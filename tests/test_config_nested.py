@@ -72,8 +72,8 @@ def test_a_flat_config_of_the_previous_version_reads_into_the_nested_one(tmp_pat
 
 def test_written_config_reads_back_equal(tmp_path):
     config = TrainConfig().replace(iterations=4, test_splits="a,b", seed=7,
-                                   search={"max_programs": "none", "timeout": 3, "likelihood": "noisy",
-                                           "likelihood_options": {"epsilon": 0.2}},
+                                   search={"max_programs": "none", "timeout": 3,
+                                           "options": {"chains": 2, "burn_in": 10}},
                                    compression={"max_arity": 1, "max_expansions": None, "costs": {"leaf": 50}},
                                    recognition={"seconds": 2.5, "head": "unigram"})
     assert config.search.max_programs is None and config.compression.max_expansions is None
@@ -108,7 +108,7 @@ def test_top_level_and_train_nested_tables_and_overrides(tmp_path):
     ("[search]\ntimeot = 1\n", "search.timeot"),
     ("[search]\nmax_programs = 1.5\n", "search.max_programs"),
     ("[search]\nseed = 1\n", "search.seed"),
-    ("[search]\nlikelihood = \"nope\"\n", "search.likelihood"),
+    ("[search]\nlikelihood = \"noisy\"\n", "search.likelihood"),   # the domain names its likelihood
     ("[compression]\nlibrary_size_penalty = -1.0\n", "compression.library_size_penalty"),
     ("[compression.costs]\nleaf = 0\n", "compression.costs.leaf"),
     ("[recognition]\nsteps = -5\n", "recognition.steps"),

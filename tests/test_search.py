@@ -278,3 +278,19 @@ def test_a_worker_sigkilled_after_its_first_solution_still_yields_it():
     programs = {str(e.program) for e in plus_one.entries}
     assert "(lambda (inc $0))" in programs
     assert results["double"].solved and str(results["double"].best.program) == "(lambda (double $0))"
+
+
+def test_strategies_and_commands_come_from_declared_tables_not_import_side_effects():
+    import subprocess
+    import sys
+
+    code = ("import sys; from induct.search.base import STRATEGIES, register_strategy; "
+            "assert 'induct.search.strategies' not in sys.modules; "
+            "names = sorted(STRATEGIES); assert names == ['bottom_up', 'enumerate', 'mcmc'], names; "
+            "class Mine:\n    name = 'mine'\n    def search(self, *a): pass\n"
+            "register_strategy(Mine()); assert 'mine' in STRATEGIES; "
+            "import induct.commands.train, induct.cli as cli; "
+            "assert list(cli.commands())[:3] == ['check', 'typecheck', 'eval'], list(cli.commands())")
+    code = code.replace("; class", "\nclass").replace("pass\nregister", "pass\nregister")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

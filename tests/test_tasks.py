@@ -105,3 +105,10 @@ def test_tasks_round_trip_through_json(int_examples, text_examples):
     again = parse_tasks(json.loads(json.dumps(tasks_to_json(tasks))))
     assert again == tasks
     assert tasks_to_json(again)["tasks"] == data["tasks"]
+
+
+def test_the_generative_regex_task_file_is_refused_with_its_reason():
+    path = shared_data("dreamcoder_regex_tasks.json")
+    with pytest.raises(TaskError, match="generative task") as info:
+        load_tasks(path)
+    assert "Data column" in str(info.value) and len(str(info.value).splitlines()) == 1

@@ -16,10 +16,13 @@ def _compress(p: argparse.ArgumentParser):
     p.add_argument("--tasks", help="JSON list giving each program's task name (weights 1/n per task)")
     p.add_argument("--iterations", type=int, default=10, help="most inventions to learn (default 10)")
     p.add_argument("--arity", type=int, default=3, help="most arguments per invention (default 3)")
-    p.add_argument("--stop", choices=("objective", "utility"), default="objective",
-                   help="accept while DreamCoder's objective improves (default) or while the corpus shrinks")
-    p.add_argument("--renamings", action="store_true",
-                   help="also learn bodies that only rename a production (η-equivalent to one; Stitch does)")
+    p.add_argument("--stop", choices=("objective", "utility"), default="utility",
+                   help="accept while the corpus shrinks (default; Stitch's rule) or while DreamCoder's "
+                        "objective improves (the wake-sleep loop's rule; its untyped unigram form here is "
+                        "conservative on small corpora)")
+    p.add_argument("--renamings", action=argparse.BooleanOptionalAction, default=True,
+                   help="also learn bodies that only rename a production (η-equivalent to one), as Stitch "
+                        "does (default: on)")
     p.add_argument("--out", help="write the grown library here as a grammar file (needs --grammar)")
     p.add_argument("--rewritten", help="write the rewritten programs here as a JSON list")
 

@@ -18,10 +18,11 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from induct.dsl.library import Library, Production
+from induct.dsl.task_literals import EXTRACTORS, literal_value, split_literal
 from induct.errors import GrammarFileError, InductError, ProgramSyntaxError, ProgramTypeError
 from induct.programs import Invented, Primitive, infer_type, parse_program
 from induct.programs.inference import check_type
-from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical
+from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical, free_type_variables, is_arrow
 
 __all__ = ["load_library", "parse_library", "find_grammar"]
 
@@ -91,6 +92,9 @@ class _Declared:
     productions: list[Production] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     literals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    task_literals: dict[str, str] = field(default_factory=dict)
+    extractors: dict[str, Any] = field(default_factory=dict)
+    task_tokens: dict[str, Any] = field(default_factory=dict)
     semantics: str | None = None
     imports: list[str] = field(default_factory=list)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -162,6 +166,8 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
             if p.name in sub.values:
                 d.values[p.name] = sub.values[p.name]
         d.literals.update(sub.literal_families)
+        d.task_literals.update(sub.task_literals)
+        d.extractors.update(sub.extractors)
         if d.semantics is None:
             d.semantics = sub.semantics_module
     elif kind == "semantics":
@@ -210,6 +216,8 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         for n in names:
             _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
             d.pending.append((stmt, [str(n)], t, weight))
+    elif kind == "literal" and stmt.children[1].data == "task_bound":
+        _task_bound(stmt, d, fail)
     elif kind == "literal":
         type_name = str(stmt.children[0])
         if type_name not in d.types or d.types[type_name] != 0:
@@ -245,9 +253,9 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
             raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
                                    stmt.children[1].line, stmt.children[1].column + e.position, source,
                                    "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
-        lookup = {p.name: p.type for p in d.productions}
+        lookup = _types_with_constants({p.name: p.type for p in d.productions}, d.task_literals)
         try:
-            t = infer_type(body, lookup.__getitem__)
+            t = infer_type(body, lookup)
         except ProgramTypeError as e:
             raise fail(f"invention {name!r} is ill-typed: {e}", stmt.children[1],
                        "every name in the body must be a declared primitive or earlier invention") from None
@@ -255,7 +263,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         if declared:
             want = _convert_type(declared[0], d.types, fail)
             try:
-                t = canonical(check_type(body, want, lookup.__getitem__))
+                t = canonical(check_type(body, want, lookup))
             except ProgramTypeError as e:
                 raise fail(f"invention {name!r}: {e}", declared[0], "fix the declared type or the body") from None
         _add(d, name, t, Invented(body, name), _weight(stmt, fail), stmt.children[0], fail)
@@ -276,6 +284,15 @@ def _finish(d: _Declared, ctx: _Context) -> Library:
             for n in names:
                 if n in table:
                     d.values[n] = table[n]
+    for family, tok in d.task_tokens.items():
+        extractor = _extractor(d.task_literals[family], d.module)
+        if extractor is not None:
+            d.extractors[family] = extractor
+        elif ctx.check_semantics:
+            known = ", ".join(sorted(EXTRACTORS))
+            raise fail(f"unknown extractor {d.task_literals[family]!r} for literal family {family}", tok,
+                       f"use a built-in one ({known}) or define a function of that name in "
+                       f"{d.semantics or 'the semantics module'}")
     if ctx.check_semantics:
         for stmt, names, _, _ in d.pending:
             for n in names:
@@ -285,7 +302,51 @@ def _finish(d: _Declared, ctx: _Context) -> Library:
                             else "name the Python module with a 'semantics MODULE' line")
                     raise GrammarFileError(f"primitive {n!r} has no semantics", path, where[0], where[1], source, hint)
     return Library(tuple(d.productions), dict(d.types), d.semantics, d.values, 0.0, dict(d.literals), path,
-                   tuple(d.imports))
+                   tuple(d.imports), dict(d.task_literals), None, dict(d.extractors))
+
+
+def _task_bound(stmt: Tree, d: _Declared, fail: Any) -> None:
+    """``literal NAME : TYPE from task EXTRACTOR [@ W]``: one production whose constants each
+    task gives (:mod:`induct.dsl.task_literals`)."""
+    name_tok, spec = stmt.children[0], stmt.children[1]
+    name = str(name_tok)
+    if not (name[0].isalpha() and all(c.isalnum() or c in "_-" for c in name)):
+        raise fail(f"bad literal family name {name!r}", name_tok,
+                   "a family is named with letters, digits, '_' and '-', e.g. STRING")
+    t = _convert_type(spec.children[0], d.types, fail)
+    if free_type_variables(t):
+        raise fail(f"literal family {name} needs a type without variables", spec.children[0],
+                   "e.g. literal STRING : list(char) from task output_strings")
+    if is_arrow(t):
+        raise fail(f"literal family {name} cannot have a function type", spec.children[0],
+                   "its constants are values read from the task's examples")
+    _add(d, name, t, Primitive(name), _weight(stmt, fail), name_tok, fail)
+    d.task_literals[name] = str(spec.children[1])
+    d.task_tokens[name] = spec.children[1]
+
+
+def _types_with_constants(types: dict[str, Type], families: dict[str, str]) -> Any:
+    """``name -> type`` over declared names and the constants of task-bound families."""
+    def lookup(name: str) -> Type:
+        if name in types:
+            return types[name]
+        parts = split_literal(name)
+        if parts is None or parts[0] not in families:
+            raise KeyError(name)
+        try:
+            literal_value(name, types[parts[0]])
+        except InductError:
+            raise KeyError(name) from None
+        return types[parts[0]]
+    return lookup
+
+
+def _extractor(name: str, module: Any) -> Any:
+    """The extractor called ``name``: a function of the semantics module, else a built-in one."""
+    own = getattr(module, name, None) if module is not None else None
+    if callable(own):
+        return own
+    return EXTRACTORS.get(name)
 
 
 def _is_type_variable(name: str) -> bool:
@@ -361,13 +422,14 @@ def _syntax_error(e: UnexpectedInput, text: str, path: str) -> GrammarFileError:
     if col == 1 or ("_NL" in expected and "NAME" in expected and len(expected) <= 3):
         # At the start of a statement: say what statements look like.
         return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text, _STATEMENTS)
-    nice = ", ".join(_terminal_description(x) for x in expected[:6])
+    nice = ", ".join(_terminal_description(x) for x in expected[:8])
     return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text,
                             f"expected one of: {nice}" if nice else "check the statement's syntax")
 
 
 _STATEMENTS = ("statements are: semantics MODULE | import \"FILE\" | type T, list(a) | "
-               "NAME : TYPE [@ W] | literal T : A..B | invention NAME = BODY [: TYPE]")
+               "NAME : TYPE [@ W] | literal T : A..B | literal NAME : TYPE from task EXTRACTOR | "
+               "invention NAME = BODY [: TYPE]")
 
 
 def _terminal_description(name: str) -> str:

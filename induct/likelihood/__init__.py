@@ -6,11 +6,15 @@ list of outputs.  ``ExactMatch`` is all-or-nothing, ``NoisyMatch`` lets each exa
 wrong with probability ε, ``Gaussian`` puts Normal noise on numeric outputs.
 """
 
-from induct.likelihood.base import (
-    LIKELIHOODS, ExactMatch, LikelihoodModel, OutputScorer, make_likelihood, outputs_of,
-)
+from typing import Callable
+
+from induct.likelihood.base import ExactMatch, LikelihoodModel, OutputScorer, make_likelihood, outputs_of
 from induct.likelihood.gaussian import Gaussian
 from induct.likelihood.noisy import NoisyMatch
+
+LIKELIHOODS: dict[str, Callable[..., LikelihoodModel]] = {"exact": ExactMatch, "noisy": NoisyMatch,
+                                                         "gaussian": Gaussian}
+"""induct's own likelihood models by name (a domain may provide more: ``Domain.likelihoods``)."""
 
 __all__ = ["ExactMatch", "Gaussian", "LikelihoodModel", "LIKELIHOODS", "NoisyMatch", "OutputScorer",
            "make_likelihood", "outputs_of"]

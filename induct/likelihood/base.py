@@ -16,7 +16,7 @@ from induct.programs import run_examples, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.tasks import Task
 
-__all__ = ["LikelihoodModel", "OutputScorer", "ExactMatch", "LIKELIHOODS", "outputs_of", "make_likelihood"]
+__all__ = ["LikelihoodModel", "OutputScorer", "ExactMatch", "outputs_of", "make_likelihood"]
 
 OutputScorer = Callable[[Sequence[Any]], float]
 """outputs (one per example, in the task's order) -> log likelihood."""
@@ -29,7 +29,11 @@ class LikelihoodModel(Protocol):
 
     def log_likelihood(self, compiled: Callable[[tuple], Any], task: Task) -> float: ...
 
-    def output_scorer(self, task: Task) -> OutputScorer: ...
+    def output_scorer(self, task: Task) -> OutputScorer | None:
+        """The score as a function of the outputs alone, or None for a model that needs the
+        program itself (one that infers the program's constants, say): search then calls
+        :meth:`log_likelihood` on each candidate."""
+        ...
 
 
 def outputs_of(compiled: Callable[[tuple], Any], task: Task, limits: Limits = DEFAULT_LIMITS) -> list[Any]:
@@ -58,7 +62,9 @@ class ExactMatch:
 
 
 def make_likelihood(spec: "str | LikelihoodModel", **options: Any) -> LikelihoodModel:
-    """A model from its registry name (``exact``, ``noisy``, ``gaussian``) and options, or as given.
+    """A model from its name and options, or as given.  Names are induct's own models
+    (:data:`induct.likelihood.LIKELIHOODS`: ``exact``, ``noisy``, ``gaussian``) and those a
+    registered domain provides (its ``Domain.likelihoods``, e.g. regression's ``laplace``).
 
     Raises:
         InductError: for an unknown name or options the model does not take.
@@ -69,15 +75,27 @@ def make_likelihood(spec: "str | LikelihoodModel", **options: Any) -> Likelihood
         if options:
             raise InductError("likelihood options apply only when the model is given by name")
         return spec
-    try:
-        factory = LIKELIHOODS[spec]
-    except KeyError:
-        raise InductError(f"unknown likelihood {spec!r}; choose one of: {', '.join(sorted(LIKELIHOODS))}") from None
+    from induct.likelihood import LIKELIHOODS
+
+    factory = LIKELIHOODS.get(spec) or _domain_likelihoods().get(spec)
+    if factory is None:
+        known = sorted(set(LIKELIHOODS) | set(_domain_likelihoods()))
+        raise InductError(f"unknown likelihood {spec!r}; choose one of: {', '.join(known)}")
     try:
         return factory(**options)
     except TypeError as e:
         raise InductError(f"likelihood {spec!r}: {e}") from None
 
 
-LIKELIHOODS: dict[str, Callable[..., LikelihoodModel]] = {"exact": ExactMatch}
-"""Registry of likelihood models by name (the noisy and Gaussian models add themselves)."""
+def _domain_likelihoods() -> dict[str, Callable[..., LikelihoodModel]]:
+    """The likelihood models the registered domains provide, by name."""
+    from induct.domain import domain_names, get_domain
+    from induct.errors import InductError
+
+    out: dict[str, Callable[..., LikelihoodModel]] = {}
+    for name in domain_names():
+        try:
+            out.update(get_domain(name).likelihoods)
+        except InductError:
+            continue  # a domain that cannot be loaded here provides nothing
+    return out

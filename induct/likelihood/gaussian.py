@@ -14,7 +14,7 @@ from numbers import Real
 from typing import Any, Callable, Sequence
 
 from induct.errors import InductError
-from induct.likelihood.base import LIKELIHOODS, OutputScorer, outputs_of
+from induct.likelihood.base import OutputScorer, outputs_of
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.tasks import Task
 
@@ -91,4 +91,3 @@ def _flatten(value: Any) -> list[float] | None:
     return None
 
 
-LIKELIHOODS["gaussian"] = Gaussian

@@ -21,7 +21,7 @@ import operator
 from typing import Any, Callable, Sequence
 
 from induct.errors import InductError
-from induct.likelihood.base import LIKELIHOODS, OutputScorer, outputs_of
+from induct.likelihood.base import OutputScorer, outputs_of
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.tasks import Task
 
@@ -76,4 +76,3 @@ class NoisyMatch:
         return f"NoisyMatch(epsilon={self.epsilon}, mismatch_log_probability={self.mismatch_log_probability})"
 
 
-LIKELIHOODS["noisy"] = NoisyMatch

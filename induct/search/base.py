@@ -12,7 +12,7 @@ import contextlib
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Protocol
+from typing import Any, Callable, Iterator, Mapping, Protocol
 
 from induct.config import at_least, in_range, positive, validate
 from induct.errors import ConfigError, InductError
@@ -109,27 +109,49 @@ class SearchStrategy(Protocol):
     def search(self, task: Task, grammar: Any, config: SearchConfig, deadline: float) -> Frontier: ...
 
 
-STRATEGIES: dict[str, SearchStrategy] = {}
-"""The registered strategies by name (``enumerate``, ``bottom_up``, ``mcmc`` ...)."""
+class _Strategies(Mapping[str, SearchStrategy]):
+    """The built-in strategies (read on first use) and those given to :func:`register_strategy`."""
+
+    def __init__(self) -> None:
+        self._added: dict[str, SearchStrategy] = {}
+        self._builtin: dict[str, SearchStrategy] | None = None
+
+    def _all(self) -> dict[str, SearchStrategy]:
+        if self._builtin is None:
+            from induct.search.strategies import builtin_strategies
+
+            self._builtin = builtin_strategies()
+        return {**self._builtin, **self._added}
+
+    def __getitem__(self, name: str) -> SearchStrategy:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def add(self, strategy: SearchStrategy) -> None:
+        self._added[strategy.name] = strategy
+
+
+STRATEGIES = _Strategies()
+"""The strategies by name: the built-in ones (``enumerate``, ``bottom_up``, ``mcmc``) and any registered."""
 
 
 def register_strategy(strategy: SearchStrategy) -> SearchStrategy:
-    """Add a strategy to :data:`STRATEGIES` under its ``name``."""
-    STRATEGIES[strategy.name] = strategy
+    """Make ``strategy`` available under its ``name`` (e.g. to ``solve_tasks`` and ``--strategy``)."""
+    STRATEGIES.add(strategy)
     return strategy
 
 
 def get_strategy(name: str) -> SearchStrategy:
     """The strategy called ``name``; the error lists the known ones."""
-    _load_builtin()
     try:
         return STRATEGIES[name]
     except KeyError:
         raise InductError(f"unknown strategy {name!r}; choose one of: {', '.join(sorted(STRATEGIES))}") from None
-
-
-def _load_builtin() -> None:
-    import induct.search.strategies  # noqa: F401  (registers the built-in strategies)
 
 
 _ENTRY_SINK: Callable[[str, FrontierEntry], None] | None = None

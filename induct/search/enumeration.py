@@ -215,7 +215,7 @@ class EnumerationRun:
             self.tried = tried
 
     def _rest(self, rule: Any, kids: tuple, total: float) -> None:
-        """The first example matched (fast path): check the others, then verify and record."""
+        """The first example matched (fast path): check the others, then record."""
         fn = rule.info.value
         limits = self.limits
         for i in range(1, self.n):
@@ -248,17 +248,22 @@ class EnumerationRun:
                 if v is FAILED or v != self.outputs[i]:
                     return
             self._record(rule, kids, entry.cost, 0.0)
+        elif self.score is None:
+            # The model scores whole programs (e.g. it infers their constants).
+            program = self.table.wrap(build_program(rule, kids))
+            ll = self.model.log_likelihood(compile_program(program, self.library, {}), self.task)
+            if ll > -math.inf:
+                self.builder.add(program, -entry.cost, ll, self.tried)
         else:
             outputs = [value_of(entry, i) for i in range(self.n)]
-            ll = self.score(outputs)  # type: ignore[misc]
+            ll = self.score(outputs)
             if ll > -math.inf:
-                self._record(rule, kids, entry.cost, ll, verify=False)
+                self._record(rule, kids, entry.cost, ll)
 
-    def _record(self, rule: Any, kids: tuple, total: float, ll: float, verify: bool = True) -> None:
+    def _record(self, rule: Any, kids: tuple, total: float, ll: float) -> None:
+        # The shared values decide: they agree with the reference evaluator on every program
+        # (tests/test_evaluators_agree.py), so a hit is not run again.
         program = self.table.wrap(build_program(rule, kids))
-        if verify:
-            # Shared values were computed under fresh budgets; the reference evaluator decides.
-            ll = self.model.log_likelihood(compile_program(program, self.library, {}), self.task)
         self.builder.add(program, -total, ll, self.tried)
         if self.exact and self.config.stop_when_full and self.builder.full:
             self.done = True

@@ -140,7 +140,7 @@ def temperature_ladder(chains: int, max_temperature: float) -> tuple[float, ...]
 def _kernel(task: Task, grammar: Any, config: MCMCConfig, model: LikelihoodModel,
             rng: np.random.Generator, hastings: bool) -> tuple[Any, str]:
     library = grammar.library
-    if config.engine != "general":
+    if config.engine != "general" and model.output_scorer(task) is not None:
         try:
             compiled = CompiledGrammar(grammar, task.request_type)
         except NotCompilable:

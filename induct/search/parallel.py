@@ -148,7 +148,8 @@ def solve_task(task: Task, grammar: Any, strategy: str, config: SearchConfig) ->
         try:
             with streaming_entries(keep), wall_limit(config.timeout + WALL_GRACE,
                                                      f"task {task.name!r} ran past its timeout"):
-                return search_with_decompositions(search, task, grammar, config, deadline)
+                bound = grammar.bind(task) if hasattr(grammar, "bind") else grammar  # task-bound literals
+                return search_with_decompositions(search, task, bound, config, deadline)
         except WallLimit:
             best = sorted(found.values(), key=lambda e: -e.log_posterior)[:config.max_frontier]
             stats = SearchStats(0, time.monotonic() - started, None, None, True, strategy,

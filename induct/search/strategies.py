@@ -1,23 +1,22 @@
-"""The built-in strategies, registered in :data:`induct.search.base.STRATEGIES`.
+"""The built-in strategies (:func:`builtin_strategies`, read by :data:`induct.search.base.STRATEGIES`).
 
 * ``enumerate`` — every program in order of prior (cost bands), checked as it comes.
 * ``bottom_up`` — the same enumeration, but subprograms outside every λ are kept only
   when their values on the examples differ from every cheaper one's (observational
   equivalence, as in Probe and TF-Coder): the space collapses for first-order fragments.
-* ``mcmc`` — Metropolis–Hastings over program trees (see :mod:`induct.search.mcmc`),
-  when that module is present.
+* ``mcmc`` — Metropolis–Hastings over program trees (see :mod:`induct.search.mcmc`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from induct.search.base import SearchConfig, register_strategy
+from induct.search.base import SearchConfig, SearchStrategy
 from induct.search.enumeration import enumerative_search
 from induct.search.frontier import Frontier
 from induct.tasks import Task
 
-__all__ = ["Enumerate", "BottomUp", "MCMCStrategy"]
+__all__ = ["Enumerate", "BottomUp", "MCMCStrategy", "builtin_strategies"]
 
 
 class Enumerate:
@@ -58,12 +57,6 @@ class MCMCStrategy:
         return frontier.top(config.max_frontier)
 
 
-register_strategy(Enumerate())
-register_strategy(BottomUp())
-try:
-    import induct.search.mcmc  # noqa: F401
-except ModuleNotFoundError as e:  # the MCMC strategy is optional
-    if e.name != "induct.search.mcmc":
-        raise
-else:
-    register_strategy(MCMCStrategy())
+def builtin_strategies() -> dict[str, SearchStrategy]:
+    """The strategies induct ships, by name."""
+    return {s.name: s for s in (Enumerate(), BottomUp(), MCMCStrategy())}

@@ -80,7 +80,8 @@ def write_checkpoint(run_dir: Path, iteration: int, files: dict[str, bytes | str
     if tmp.exists():
         shutil.rmtree(tmp)
     tmp.mkdir()
-    manifest = {"format": FORMAT_VERSION, "iteration": iteration, "files": {}}
+    listed: dict[str, dict[str, object]] = {}
+    manifest = {"format": FORMAT_VERSION, "iteration": iteration, "files": listed}
     for name, data in files.items():
         if isinstance(data, str):
             data = data.encode("utf-8")
@@ -88,7 +89,7 @@ def write_checkpoint(run_dir: Path, iteration: int, files: dict[str, bytes | str
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        manifest["files"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+        listed[name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     with open(tmp / "MANIFEST.json", "w") as f:
         json.dump(manifest, f, indent=1)
         f.flush()

@@ -131,9 +131,11 @@ class TrainConfig:
         return to_nested(self, FIXED)
 
 
-FIXED = frozenset({"search.seed", "compression.name_prefix", "recognition.progress"})
-"""Settings that the run sets itself: the search's seed is the run's ``seed``, inventions are
-named after their iteration, and training has its own progress line."""
+FIXED = frozenset({"search.seed", "search.likelihood", "search.likelihood_options", "compression.name_prefix",
+                   "recognition.progress"})
+"""Settings that the run sets itself: the search's seed is the run's ``seed``, its likelihood
+model is the domain's, inventions are named after their iteration, and training has its own
+progress line."""
 
 SECTIONS = ("search", "compression", "recognition")
 

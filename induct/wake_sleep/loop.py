@@ -8,6 +8,7 @@ uninterrupted one.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import sys
@@ -162,8 +163,8 @@ def load_run(run_dir: str | Path, trusted: Collection[str] | None = ()) -> tuple
         raise CheckpointError(f"{run_dir}/domain.json is missing or damaged") from None
     if record.get("registered") and record.get("name") in domain_names():
         base = get_domain(record["name"])
-        domain = Domain(base.name, base.grammar, record.get("tasks") or base.tasks, record["train_split"],
-                        tuple(record["test_splits"]), base.featurizer, base.deductions, base.description)
+        domain = dataclasses.replace(base, tasks=record.get("tasks") or base.tasks,
+                                     train_split=record["train_split"], test_splits=tuple(record["test_splits"]))
     elif record.get("tasks") is None:
         raise InductError(f"{run_dir}: this run's tasks were given in Python; resume it with "
                           "induct.wake_sleep.resume(run_dir, domain=...)")
@@ -208,7 +209,7 @@ def _library_from_text(text: str, where: Path, trusted: Collection[str] | None =
     return lib
 
 
-def _semantics_of(grammar: str, trusted: Collection[str] | None) -> set[str]:
+def _semantics_of(grammar: str | Path, trusted: Collection[str] | None) -> set[str]:
     """The semantics modules a grammar file (and its imports) names."""
     from induct.dsl import load_library
 
@@ -393,7 +394,8 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
                         lambda what, done, total, solved: bar.update(
                             f"iteration {i}: wake ({what}) {done}/{total} tasks, {solved} solved"
                             f"{_eta(t0, done, total) if what == 'search' else ''}"),
-                        generative=config.generative_wake, report=metrics, deductions=domain.deductions)
+                        generative=config.generative_wake, report=metrics, deductions=domain.deductions,
+                        likelihood=domain.likelihood)
     frontiers = dict(state.frontiers)
     for name, f in found.items():
         if f.solved:
@@ -436,7 +438,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
         tested = phases.wake(test_tasks, library, model, config, config.test_max_programs, config.test_timeout,
                              lambda _, done, total, solved: bar.update(f"iteration {i}: test {done}/{total}, "
                                                                        f"{solved} solved{_eta(t3, done, total)}"),
-                             deductions=domain.deductions)
+                             deductions=domain.deductions, likelihood=domain.likelihood)
         metrics["test_solved"] = sum(1 for f in tested.values() if f.solved)
         metrics["test_total"] = len(test_tasks)
         metrics["test_seconds"] = time.time() - t3

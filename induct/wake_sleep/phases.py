@@ -31,16 +31,19 @@ def _requests(tasks: list[Task]) -> dict[str, Any]:
     return {t.name: t.request_type for t in tasks}
 
 
-def search_config(config, max_programs: int | None, timeout: float, deductions: tuple | None = None):
+def search_config(config, max_programs: int | None, timeout: float, deductions: tuple | None = None,
+                  likelihood: str = "exact"):
     from dataclasses import replace
 
     extra = {} if deductions is None else {"deductions": tuple(deductions)}
-    return replace(config.search, timeout=timeout, max_programs=max_programs, seed=config.seed, **extra)
+    return replace(config.search, timeout=timeout, max_programs=max_programs, seed=config.seed,
+                   likelihood=likelihood, **extra)
 
 
 def wake(tasks: list[Task], library: Library, model, config, max_programs: int | None, timeout: float,
          progress: Callable[[str, int, int, int], None], generative: bool = False,
-         report: dict | None = None, deductions: tuple | None = None) -> dict[str, Frontier]:
+         report: dict | None = None, deductions: tuple | None = None,
+         likelihood: str = "exact") -> dict[str, Frontier]:
     """Search every task with the recognition model's grammar for it (or the library's prior).
 
     With ``generative`` (and a model), the tasks the model's grammars leave unsolved are
@@ -48,12 +51,13 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int |
     searches with both: a task the model steers away from can still be found.  ``progress``
     is called with (pass name, tasks done, tasks in the pass, solved so far); ``report``, if
     given, receives ``generative_solved``, the tasks only that second search solved.
-    ``deductions`` are the domain's (None: the search's default).
+    ``deductions`` are the domain's (None: the search's default), and ``likelihood`` names
+    the domain's likelihood model.
     """
     from induct.search.parallel import solve_tasks
 
     workers = config.workers or (os.cpu_count() or 1)
-    settings = search_config(config, max_programs, timeout, deductions)
+    settings = search_config(config, max_programs, timeout, deductions, likelihood)
     prior = Grammar.from_library(library)
     grammar: Any = prior
     if model is not None:
@@ -92,9 +96,12 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
     if new_library is None or not inventions:
         return library, frontiers, []
     grammar = Grammar.from_library(new_library)
+    by_name = {t.name: t for t in tasks}
     out: dict[str, Frontier] = {}
     for name, f in frontiers.items():
         entries = []
+        # The prior of a task-bound constant is its share of the constants of this task.
+        prior = grammar.bind(by_name[name]) if name in by_name else grammar
         programs = [p for p, _ in rewritten.get(name, [])]
         # Entries beyond top_k were not rewritten; keep them as they were.
         kept_originals = sorted(f.entries, key=lambda e: -e.log_posterior)[:config.compression.top_k]
@@ -103,7 +110,7 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
         for program, ll in pairs:
             try:
                 program = eta_long(program, f.request_type, new_library)
-                lp = grammar.log_prior(program, f.request_type)
+                lp = prior.log_prior(program, f.request_type)
             except (PriorError, InductError) as err:
                 log.warning("dropping a rewritten program of %s: %s", name, err)
                 continue

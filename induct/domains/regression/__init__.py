@@ -12,5 +12,13 @@ GRAMMAR = HERE / "regression.induct"
 from induct.domain import Domain  # noqa: E402
 from induct.domains.regression.tasks import load_tasks  # noqa: E402
 
+
+def _laplace(**options):
+    from induct.domains.regression.likelihood import LaplaceLikelihood
+
+    return LaplaceLikelihood(**options)
+
+
 DOMAIN = Domain("regression", GRAMMAR, load_tasks, train_split="train", test_splits=("test",), featurizer="points",
-                deductions=(), description="real functions of one variable, constants inferred with numpyro")
+                deductions=(), description="real functions of one variable, constants inferred with numpyro",
+                likelihood="laplace", likelihoods={"laplace": _laplace})
