@@ -152,8 +152,8 @@ def test_the_share_is_checked():
     with pytest.raises(InductError, match="decompose"):
         SearchConfig(decompose=1.0)
     with pytest.raises(ConfigError, match="decompose"):
-        TrainConfig(decompose=-0.1)
-    assert TrainConfig().replace(decompose="0").decompose == 0.0
+        TrainConfig().replace(decompose=-0.1)
+    assert TrainConfig().replace(decompose="0").search.decompose == 0.0
 
 
 def test_solve_refuses_a_share_out_of_range(capsys):

@@ -20,11 +20,11 @@ from induct.grammar import NO_PARENT, VARIABLE_PARENT, Context, Grammar, Likelih
 from induct.programs import Program
 from induct.types import Type, arguments_of
 
+from induct.recognition.config import HEADS
 from induct.recognition.features import bucket
 
 __all__ = ["ContextLayout", "ProgramArrays", "program_arrays", "collate_programs", "HEADS"]
 
-HEADS = ("contextual", "unigram")
 
 
 @dataclass(frozen=True)
