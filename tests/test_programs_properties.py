@@ -109,7 +109,8 @@ def _generate(choose, library, request, env, s, depth):
         return Abstraction(body), s
     viable = []
     candidates = [(Index(i), t, False) for i, t in enumerate(env)]
-    candidates += [(p.program, p.type, True) for p in library.productions]
+    # A task-bound family has no value until a task binds it; random programs leave it out.
+    candidates += [(p.program, p.type, True) for p in library.productions if p.name not in library.task_literals]
     for program, t, polymorphic in candidates:
         t1, s1 = instantiate(t, s) if polymorphic else (t, s)
         t1 = s1.apply(t1)
