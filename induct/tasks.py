@@ -84,6 +84,8 @@ def _convert(value: Any, t: Type) -> Any:
             raise _Bad(f"expected a number, got {value!r}")
         return float(value)
     if name == "list":
+        if len(t.args) != 1:
+            raise _Bad(f"type {show_type(t)!r}: 'list' takes 1 argument, got {len(t.args)}")
         element = t.args[0]
         if isinstance(value, str) and isinstance(element, TypeConstructor) and element.name == "char":
             return list(value)

@@ -156,10 +156,18 @@ def _tasks(p: argparse.ArgumentParser):
 
 
 def _check_type_names(t, constructors, task_name: str) -> None:
+    """Refuse a task type that names a constructor the grammar lacks or gives it the wrong arity."""
     from induct.types import TypeConstructor
 
-    if isinstance(t, TypeConstructor):
-        if t.name not in constructors:
-            raise InductError(f"task {task_name!r}: type {t.name!r} is not declared by the grammar")
-        for a in t.args:
-            _check_type_names(a, constructors, task_name)
+    stack = [t]
+    while stack:  # iterative: task types may be nested deeply
+        node = stack.pop()
+        if not isinstance(node, TypeConstructor):
+            continue
+        if node.name not in constructors:
+            raise InductError(f"task {task_name!r}: type {node.name!r} is not declared by the grammar")
+        want = constructors[node.name]
+        if len(node.args) != want:
+            raise InductError(f"task {task_name!r}: type {show_type(node)!r} gives {node.name!r} "
+                              f"{len(node.args)} argument(s); the grammar declares it with {want}")
+        stack.extend(node.args)
