@@ -210,3 +210,25 @@ def test_comments_blank_lines_and_crlf(tmp_path):
     library = parse_library("# a comment\r\n\r\nsemantics induct.domains.lists.semantics  # trailing\r\n"
                             "type int\r\n0, 1 : int\r\n+ : int -> int -> int\r\n")
     assert library.run(library.parse("(+ 1 1)"), []) == 2
+
+
+@pytest.mark.parametrize("name", ["lambda", "lam", "λ", "$0", "$x", "'a b'", "'f(x'", "'g)'", "'k=1'"])
+def test_names_programs_cannot_mention_are_refused(tmp_path, name):
+    text = HEADER + f"+ : int -> int -> int\n{name} : int\n"
+    error = _refusal(tmp_path, text)
+    lines = _assert_located(error, tmp_path / "bad.induct", 4, 1, name)
+    assert "bad name" in lines[0] and lines[-1].startswith("hint: rename it")
+
+
+@pytest.mark.parametrize("name", ["lambda", "$1"])
+def test_invention_names_programs_cannot_mention_are_refused(tmp_path, name):
+    text = HEADER + f"+ : int -> int -> int\n1 : int\ninvention {name} = (+ 1)\n"
+    error = _refusal(tmp_path, text)
+    assert "bad name" in str(error) and error.line == 5
+
+
+def test_names_with_dollar_or_lambda_inside_still_load(tmp_path):
+    # Only a leading '$' and the exact lambda words are reserved.
+    path = _write(tmp_path, "ok.induct", HEADER + "a$b, lambda2 : int\n")
+    lib = parse_library(path.read_text(), check_semantics=False)
+    assert {p.name for p in lib.productions} == {"a$b", "lambda2"}

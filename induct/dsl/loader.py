@@ -208,6 +208,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         weight = _weight(stmt, fail)
         t = _convert_type(ttree, d.types, fail)
         for n in names:
+            _check_symbol_name(str(n), n, fail)
             _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
             d.pending.append((stmt, [str(n)], t, weight))
     elif kind == "literal":
@@ -237,6 +238,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         d.literals[type_name] = d.literals.get(type_name, ()) + tuple(n for n, _, _ in items)
     elif kind == "invention":
         name = str(stmt.children[0])
+        _check_symbol_name(name, stmt.children[0], fail)
         body_text = str(stmt.children[1])
         inventions = {p.name: p.program.body for p in d.productions if isinstance(p.program, Invented)}
         try:
@@ -309,6 +311,29 @@ def _weight(stmt: Tree, fail: Any) -> float:
                 raise fail("prior weight must be positive", c.children[0], "write @ 0.5, @ 2 ...")
             return math.log(w)
     return 0.0
+
+
+def _check_symbol_name(name: str, tok: Any, fail: Any) -> None:
+    """Refuse a primitive or invention name that programs could not mention.
+
+    A program reads ``lambda``/``lam``/``λ`` as an abstraction, ``$N`` as a variable,
+    parentheses and whitespace as structure; ``=`` is kept for task-bound constants
+    written ``FAMILY=VALUE``.
+    """
+    from induct.programs.syntax import LAMBDA_WORDS
+
+    if name in LAMBDA_WORDS:
+        problem = f"{name!r} is reserved: programs read it as a lambda"
+    elif name.startswith("$"):
+        problem = f"{name!r} starts with '$': programs read $0, $1 ... as variables"
+    elif any(c in "()=" or c.isspace() for c in name):
+        bad = next(c for c in name if c in "()=" or c.isspace())
+        problem = f"name {name!r} contains {bad!r}, which programs cannot hold in a name"
+    else:
+        return
+    raise fail(f"bad name: {problem}", tok,
+               "rename it: names may not be lambda, lam or λ, start with '$', "
+               "or contain parentheses, '=' or spaces")
 
 
 def _add(d: _Declared, name: str, t: Type, program: Any, log_weight: float, tok: Any, fail: Any) -> None:
