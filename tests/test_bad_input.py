@@ -39,3 +39,49 @@ def test_tasks_grammar_checks_constructor_arity(tmp_path, capsys, type_text, inp
 def test_tasks_grammar_accepts_right_arity(tmp_path, capsys):
     tasks = _task_file(tmp_path, "list(int) -> int", [[1]], 1)
     assert main(["tasks", tasks, "--grammar", "lists"]) == 0
+
+
+def _fake_run(tmp_path, model_bytes: bytes | None = None):
+    """A run directory written with the checkpoint writer: the lists domain, one checkpoint."""
+    from induct.dsl import load_library
+    from induct.wake_sleep import TrainConfig
+    from induct.wake_sleep.checkpoint import write_checkpoint
+    from induct.wake_sleep.config import config_to_toml
+
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "config.toml").write_text(config_to_toml(TrainConfig(iterations=1)))
+    (run_dir / "domain.json").write_text(json.dumps({
+        "name": "lists", "registered": True, "grammar": "lists", "tasks": None,
+        "train_split": "train", "test_splits": ["test"], "featurizer": "tokens"}))
+    lib = load_library("lists")
+    files = {"library.induct": lib.to_text(), "frontiers.json": "{}", "metrics.jsonl": "",
+             "prior.json": json.dumps({"log_variable": lib.variable_log_weight,
+                                       "log_weights": {p.name: p.log_weight for p in lib.productions}}),
+             "rng.json": "{}"}
+    if model_bytes is not None:
+        files["recognition.msgpack"] = model_bytes
+    return run_dir, write_checkpoint(run_dir, 1, files)
+
+
+@pytest.mark.parametrize("command", ["report", "resume", "library"])
+def test_bad_config_inside_a_run_names_the_file(tmp_path, capsys, command):
+    run_dir, _ = _fake_run(tmp_path)
+    config = run_dir / "config.toml"
+    config.write_text(config.read_text().replace("batch_size = 25", 'batch_size = "many"'))
+    assert main([command, str(run_dir)]) == 2
+    err = _one_line_error(capsys)
+    assert str(config) in err and "batch_size" in err
+
+
+@pytest.mark.parametrize("blob", [b"\x93\x01\x02", b"\xc1\xc1garbage",
+                                  b"\x84\xa6format\xb2induct-recognition\xa7version\x01\xa6header\xa1{\xa6params\xc0",
+                                  b"\x84\xa6format\xb2induct-recognition\xa7version\x01\xa6header\xa2{}\xa6params\xc0"])
+def test_broken_recognition_model_names_its_real_path(tmp_path, capsys, blob):
+    run_dir, checkpoint = _fake_run(tmp_path, blob)
+    assert main(["library", str(run_dir)]) == 2
+    err = _one_line_error(capsys)
+    assert str(checkpoint / "recognition.msgpack") in err
+    import tempfile
+
+    assert tempfile.gettempdir() + "/tmp" not in err

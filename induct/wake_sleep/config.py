@@ -197,8 +197,13 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> TrainConfig
             raise ConfigError(f"{p}: not valid TOML: {e}") from None
         if "train" in data and isinstance(data["train"], dict):
             data = data["train"]
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    return TrainConfig().replace(**data)
+        try:
+            from_file = TrainConfig().replace(**data)
+        except ConfigError as e:
+            raise ConfigError(f"{p}: {e}") from None  # say which file holds the bad value
+    else:
+        from_file = TrainConfig()
+    return from_file.replace(**{k: v for k, v in overrides.items() if v is not None})
 
 
 def config_to_toml(config: TrainConfig) -> str:

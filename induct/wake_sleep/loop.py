@@ -195,7 +195,7 @@ def load_state(run_dir: Path, domain: Domain, trusted: Collection[str] | None = 
         metrics = [json.loads(line) for line in ck.text("metrics.jsonl").splitlines() if line.strip()]
     except (ValueError, InductError) as e:
         raise CheckpointError(f"checkpoint {path} cannot be read: {e}") from None
-    model = phases.model_from_files(ck.files, library) if phases.has_model_files(ck.files) else None
+    model = phases.model_from_files(ck.files, library, path) if phases.has_model_files(ck.files) else None
     return RunState(ck.iteration, library, frontiers, model, metrics)
 
 
