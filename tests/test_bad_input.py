@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -85,3 +86,35 @@ def test_broken_recognition_model_names_its_real_path(tmp_path, capsys, blob):
     import tempfile
 
     assert tempfile.gettempdir() + "/tmp" not in err
+
+
+@pytest.mark.parametrize("where", ["missing/dir/out.json", "a_file/out.json", "."])
+def test_solve_out_is_checked_before_the_search(tmp_path, capsys, monkeypatch, where):
+    import induct.commands.search as search
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("the search started although --out cannot be written")
+
+    monkeypatch.setattr(search, "solve_tasks", no_search)
+    (tmp_path / "a_file").write_text("not a directory")
+    out = tmp_path / where
+    assert main(["solve", "--grammar", "lists", "--tasks", "lists", "--limit", "1", "--quiet",
+                 "--out", str(out)]) == 2
+    assert "--out" in _one_line_error(capsys)
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write anywhere")
+def test_solve_out_refuses_an_unwritable_directory(tmp_path, capsys, monkeypatch):
+    import induct.commands.search as search
+
+    monkeypatch.setattr(search, "solve_tasks", lambda *a, **k: pytest.fail("search started"))
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        assert main(["solve", "--grammar", "lists", "--tasks", "lists", "--quiet",
+                     "--out", str(locked / "out.json")]) == 2
+        assert "not writable" in _one_line_error(capsys)
+    finally:
+        locked.chmod(0o700)
