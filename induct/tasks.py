@@ -8,12 +8,12 @@ characters, as DreamCoder represents them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from induct.errors import TaskError
+from induct.files import read_json_file
 from induct.types import Type, TypeConstructor, TypeParseError, TypeVariable, arguments_of, parse_type, return_of, show_type
 
 __all__ = ["Example", "Task", "load_tasks", "parse_tasks", "convert_value", "find_tasks", "tasks_to_json"]
@@ -174,12 +174,7 @@ def load_tasks(path: str | Path, split: str | Sequence[str] | None = None) -> li
         if str(path) in domain_names():
             return _keep_splits(get_domain(str(path)).all_tasks(), split, str(path))
     path = find_tasks(path)
-    try:
-        data = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as e:
-        raise TaskError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
-    except OSError as e:
-        raise TaskError(f"cannot read {path}: {e.strerror}") from None
+    data = read_json_file(path, "task file", TaskError)
     return _keep_splits(parse_tasks(data, str(path)), split, str(path))
 
 

@@ -118,3 +118,38 @@ def test_solve_out_refuses_an_unwritable_directory(tmp_path, capsys, monkeypatch
         assert "not writable" in _one_line_error(capsys)
     finally:
         locked.chmod(0o700)
+
+
+NOT_UTF8 = b'["(lambda $0)", "caf\xe9"]\n'
+
+
+@pytest.mark.parametrize("command", [
+    ["typecheck", "lists", "{bad}"],
+    ["tasks", "{bad}"],
+    ["tasks", "{bad}", "--grammar", "lists"],
+    ["train", "{bad}", "--out", "{tmp}/run"],
+    ["compress", "{bad}"],
+    ["compress", "{good}", "--tasks", "{bad}"],
+    ["solve", "--grammar", "lists", "--tasks", "{bad}", "--quiet"],
+    ["predict", "--grammar", "lists", "--tasks", "{bad}", "--quiet"],
+    ["check", "{bad}"],
+])
+def test_a_file_that_is_not_utf8_is_named(tmp_path, capsys, command):
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes(NOT_UTF8)
+    good = tmp_path / "corpus.json"
+    good.write_text('["(lambda $0)", "(lambda $0)"]')
+    argv = [a.format(bad=bad, good=good, tmp=tmp_path) for a in command]
+    assert main(argv) == 2
+    err = _one_line_error(capsys) if command[0] != "check" else capsys.readouterr().err
+    assert str(bad) in err and "UTF-8" in err, err
+    assert not (tmp_path / "run").exists()
+
+
+def test_compress_task_names_that_are_not_json_are_named(tmp_path, capsys):
+    corpus = tmp_path / "corpus.json"
+    corpus.write_text('["(lambda $0)"]')
+    owners = tmp_path / "owners.json"
+    owners.write_text("[oops")
+    assert main(["compress", str(corpus), "--tasks", str(owners)]) == 2
+    assert f"{owners}:1:2" in _one_line_error(capsys)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from pathlib import Path
 
 from induct.cli import UsageError, add_command
 from induct.dsl import load_library
@@ -59,12 +58,9 @@ def _typecheck(p: argparse.ArgumentParser):
 
 
 def _read_corpus(path: str) -> list[str]:
-    try:
-        data = json.loads(Path(path).read_text())
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise UsageError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    from induct.files import read_json_file
+
+    data = read_json_file(path, "corpus", UsageError)
     if isinstance(data, dict):
         data = data.get("programs", data.get("frontiers"))
     if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
