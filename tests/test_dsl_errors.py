@@ -232,3 +232,28 @@ def test_names_with_dollar_or_lambda_inside_still_load(tmp_path):
     path = _write(tmp_path, "ok.induct", HEADER + "a$b, lambda2 : int\n")
     lib = parse_library(path.read_text(), check_semantics=False)
     assert {p.name for p in lib.productions} == {"a$b", "lambda2"}
+
+
+def test_loading_does_not_rescan_the_productions_per_name(tmp_path, monkeypatch):
+    # Loading was quadratic: every new name was checked by a scan of all productions so far.
+    import induct.dsl.loader as loader
+
+    scans = []
+
+    class CountingList(list):
+        def __iter__(self):
+            scans.append(len(self))
+            return super().__iter__()
+
+    class Counting(loader._Declared):
+        def __init__(self):
+            super().__init__()
+            self.productions = CountingList(self.productions)
+
+    monkeypatch.setattr(loader, "_Declared", Counting)
+    n = 400
+    body = "".join(f"p{i} : int -> int\n" for i in range(n))
+    inventions = "".join(f"invention f{k} = (lambda (p{k} $0))\n" for k in range(20))
+    lib = parse_library(HEADER + body + inventions, check_semantics=False)
+    assert len(lib.productions) == n + 20
+    assert sum(scans) <= 2 * (n + 20), f"{len(scans)} scans of the productions while loading"

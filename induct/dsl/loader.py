@@ -97,6 +97,16 @@ class _Declared:
     module: Any = None
     semantics_token: Any = None
     pending: list[tuple[Tree, list[str], Type, float]] = field(default_factory=list)
+    # Indexes of ``productions`` kept as they grow, so that each statement costs O(1) to
+    # check (a linear scan per name made loading quadratic in the number of primitives).
+    type_of: dict[str, Type] = field(default_factory=dict)
+    bodies: dict[str, Any] = field(default_factory=dict)
+
+    def append(self, p: Production) -> None:
+        self.productions.append(p)
+        self.type_of[p.name] = p.type
+        if isinstance(p.program, Invented):
+            self.bodies[p.name] = p.program.body
 
 
 @dataclass(frozen=True)
@@ -156,9 +166,9 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         d.imports.append(str(target))
         d.types.update(sub.type_constructors)
         for p in sub.productions:
-            if any(q.name == p.name for q in d.productions):
+            if p.name in d.type_of:
                 raise fail(f"duplicate name {p.name!r} (imported twice)", stmt.children[0], "rename one of them")
-            d.productions.append(p)
+            d.append(p)
             if p.name in sub.values:
                 d.values[p.name] = sub.values[p.name]
         d.literals.update(sub.literal_families)
@@ -240,14 +250,13 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         name = str(stmt.children[0])
         _check_symbol_name(name, stmt.children[0], fail)
         body_text = str(stmt.children[1])
-        inventions = {p.name: p.program.body for p in d.productions if isinstance(p.program, Invented)}
         try:
-            body = parse_program(body_text, inventions)
+            body = parse_program(body_text, d.bodies)
         except ProgramSyntaxError as e:
             raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
                                    stmt.children[1].line, stmt.children[1].column + e.position, source,
                                    "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
-        lookup = {p.name: p.type for p in d.productions}
+        lookup = d.type_of
         try:
             t = infer_type(body, lookup.__getitem__)
         except ProgramTypeError as e:
@@ -337,12 +346,12 @@ def _check_symbol_name(name: str, tok: Any, fail: Any) -> None:
 
 
 def _add(d: _Declared, name: str, t: Type, program: Any, log_weight: float, tok: Any, fail: Any) -> None:
-    if any(p.name == name for p in d.productions):
+    if name in d.type_of:
         line, col = d.where.get(name, (0, 0))
         raise fail(f"duplicate name {name!r}" + (f" (first declared at line {line})" if line else ""), tok,
                    "each primitive, literal and invention needs its own name")
     d.where[name] = (getattr(tok, "line", 1), getattr(tok, "column", 1))
-    d.productions.append(Production(name, t, program, log_weight))
+    d.append(Production(name, t, program, log_weight))
 
 
 def _convert_type(tree: Tree, types: dict[str, int], fail: Any) -> Type:
