@@ -47,3 +47,5 @@ def read_json_file(path: str | Path, what: str = "file", error: type[InductError
         raise error(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
     except RecursionError:
         raise error(f"{path}: {what} is nested too deeply to read") from None
+    except ValueError as e:  # Python's limit on the digits of an integer
+        raise error(f"{path}: {what} holds a number that cannot be read ({e})") from None
