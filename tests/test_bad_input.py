@@ -141,7 +141,7 @@ def test_a_file_that_is_not_utf8_is_named(tmp_path, capsys, command):
     good.write_text('["(lambda $0)", "(lambda $0)"]')
     argv = [a.format(bad=bad, good=good, tmp=tmp_path) for a in command]
     assert main(argv) == 2
-    err = _one_line_error(capsys) if command[0] != "check" else capsys.readouterr().err
+    err = _one_line_error(capsys)
     assert str(bad) in err and "UTF-8" in err, err
     assert not (tmp_path / "run").exists()
 
