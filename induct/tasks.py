@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from induct.errors import TaskError
 from induct.files import read_json_file
 from induct.types import Type, TypeConstructor, TypeParseError, TypeVariable, arguments_of, parse_type, return_of, show_type
 
-__all__ = ["Example", "Task", "load_tasks", "parse_tasks", "convert_value", "find_tasks", "tasks_to_json"]
+__all__ = ["Example", "Task", "load_tasks", "parse_tasks", "convert_value", "find_tasks", "tasks_to_json",
+           "check_task_types"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,6 +147,29 @@ def parse_tasks(data: Any, source: str = "<tasks>") -> list[Task]:
         meta = {k: v for k, v in item.items() if k not in ("name", "type", "split", "examples")}
         tasks.append(Task(name, request, tuple(converted), split, meta))
     return tasks
+
+
+def check_task_types(tasks: Iterable[Task], constructors: Mapping[str, int]) -> None:
+    """Refuse a task whose type names a constructor that ``constructors`` (a grammar's
+    declared types and their arities) lacks, or gives one the wrong number of arguments.
+
+    Raises:
+        TaskError: naming the task and the type.
+    """
+    for task in tasks:
+        stack = [task.request_type]
+        while stack:  # iterative: task types may be nested deeply
+            node = stack.pop()
+            if not isinstance(node, TypeConstructor):
+                continue
+            if node.name not in constructors:
+                raise TaskError(f"task {task.name!r}: type {node.name!r} is not declared by the grammar "
+                                f"(its types: {', '.join(sorted(k for k in constructors if k != '->'))})")
+            want = constructors[node.name]
+            if len(node.args) != want:
+                raise TaskError(f"task {task.name!r}: type {show_type(node)!r} gives {node.name!r} "
+                                f"{len(node.args)} argument(s); the grammar declares it with {want}")
+            stack.extend(node.args)
 
 
 def find_tasks(name_or_path: str | Path) -> Path:

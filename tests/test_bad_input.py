@@ -153,3 +153,20 @@ def test_compress_task_names_that_are_not_json_are_named(tmp_path, capsys):
     owners.write_text("[oops")
     assert main(["compress", str(corpus), "--tasks", str(owners)]) == 2
     assert f"{owners}:1:2" in _one_line_error(capsys)
+
+
+@pytest.mark.parametrize("command", [
+    ["solve", "--grammar", "lists", "--tasks", "{tasks}", "--quiet"],
+    ["predict", "--grammar", "lists", "--tasks", "{tasks}", "--quiet"],
+    ["train", "--grammar", "lists", "--tasks", "{tasks}", "--out", "{run}", "--quiet"],
+])
+def test_task_types_are_checked_against_the_grammar_before_searching(tmp_path, capsys, monkeypatch, command):
+    import induct.commands.search as search
+
+    monkeypatch.setattr(search, "solve_tasks", lambda *a, **k: pytest.fail("the search started"))
+    tasks = _task_file(tmp_path, "int(bool) -> int", [1], 1)
+    run = tmp_path / "run"
+    assert main([a.format(tasks=tasks, run=run) for a in command]) == 2
+    err = _one_line_error(capsys)
+    assert "'odd-type'" in err and "'int(bool)'" in err
+    assert not run.exists()

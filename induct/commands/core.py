@@ -10,7 +10,7 @@ from induct.cli import UsageError, add_command
 from induct.dsl import load_library
 from induct.errors import InductError
 from induct.programs import FAILED, Limits
-from induct.tasks import convert_value, load_tasks, _unconvert
+from induct.tasks import check_task_types, convert_value, load_tasks, _unconvert
 from induct.types import arguments_of, show_type
 
 
@@ -136,8 +136,7 @@ def _tasks(p: argparse.ArgumentParser):
         tasks = load_tasks(args.tasks)
         if args.grammar:
             lib = load_library(args.grammar)
-            for t in tasks:
-                _check_type_names(t.request_type, lib.type_constructors, t.name)
+            check_task_types(tasks, lib.type_constructors)
         splits = Counter(t.split for t in tasks)
         types = Counter(show_type(t.request_type) for t in tasks)
         n_examples = sum(len(t.examples) for t in tasks)
@@ -149,21 +148,3 @@ def _tasks(p: argparse.ArgumentParser):
         return 0
 
     return run
-
-
-def _check_type_names(t, constructors, task_name: str) -> None:
-    """Refuse a task type that names a constructor the grammar lacks or gives it the wrong arity."""
-    from induct.types import TypeConstructor
-
-    stack = [t]
-    while stack:  # iterative: task types may be nested deeply
-        node = stack.pop()
-        if not isinstance(node, TypeConstructor):
-            continue
-        if node.name not in constructors:
-            raise InductError(f"task {task_name!r}: type {node.name!r} is not declared by the grammar")
-        want = constructors[node.name]
-        if len(node.args) != want:
-            raise InductError(f"task {task_name!r}: type {show_type(node)!r} gives {node.name!r} "
-                              f"{len(node.args)} argument(s); the grammar declares it with {want}")
-        stack.extend(node.args)

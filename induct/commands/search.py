@@ -51,7 +51,7 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
     """Search the tasks ``args`` name: (library, tasks, frontiers, seconds)."""
     from induct.dsl import load_library
     from induct.grammar import Grammar
-    from induct.tasks import load_tasks
+    from induct.tasks import check_task_types, load_tasks
 
     get_strategy(args.strategy)  # unknown strategy: the error lists the options
     if args.workers is not None and args.workers < 0:
@@ -81,6 +81,7 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
         tasks = tasks[:args.limit]
     if not tasks:
         raise UsageError("no tasks to solve")
+    check_task_types(tasks, library.type_constructors)
     if model is not None:
         from induct.recognition.prior import task_grammars
 
