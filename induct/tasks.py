@@ -8,15 +8,16 @@ characters, as DreamCoder represents them.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from induct.errors import TaskError
+from induct.files import read_json_file
 from induct.types import Type, TypeConstructor, TypeParseError, TypeVariable, arguments_of, parse_type, return_of, show_type
 
-__all__ = ["Example", "Task", "load_tasks", "parse_tasks", "convert_value", "find_tasks", "tasks_to_json"]
+__all__ = ["Example", "Task", "load_tasks", "parse_tasks", "convert_value", "find_tasks", "tasks_to_json",
+           "check_task_types"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,8 @@ def _convert(value: Any, t: Type) -> Any:
             raise _Bad(f"expected a number, got {value!r}")
         return float(value)
     if name == "list":
+        if len(t.args) != 1:
+            raise _Bad(f"type {show_type(t)!r}: 'list' takes 1 argument, got {len(t.args)}")
         element = t.args[0]
         if isinstance(value, str) and isinstance(element, TypeConstructor) and element.name == "char":
             return list(value)
@@ -150,6 +153,29 @@ def parse_tasks(data: Any, source: str = "<tasks>") -> list[Task]:
     return tasks
 
 
+def check_task_types(tasks: Iterable[Task], constructors: Mapping[str, int]) -> None:
+    """Refuse a task whose type names a constructor that ``constructors`` (a grammar's
+    declared types and their arities) lacks, or gives one the wrong number of arguments.
+
+    Raises:
+        TaskError: naming the task and the type.
+    """
+    for task in tasks:
+        stack = [task.request_type]
+        while stack:  # iterative: task types may be nested deeply
+            node = stack.pop()
+            if not isinstance(node, TypeConstructor):
+                continue
+            if node.name not in constructors:
+                raise TaskError(f"task {task.name!r}: type {node.name!r} is not declared by the grammar "
+                                f"(its types: {', '.join(sorted(k for k in constructors if k != '->'))})")
+            want = constructors[node.name]
+            if len(node.args) != want:
+                raise TaskError(f"task {task.name!r}: type {show_type(node)!r} gives {node.name!r} "
+                                f"{len(node.args)} argument(s); the grammar declares it with {want}")
+            stack.extend(node.args)
+
+
 def find_tasks(name_or_path: str | Path) -> Path:
     """A task file given as a path, or the name of a registered domain whose tasks are one
     (``lists``, ``text``)."""
@@ -176,12 +202,7 @@ def load_tasks(path: str | Path, split: str | Sequence[str] | None = None) -> li
         if str(path) in domain_names():
             return _keep_splits(get_domain(str(path)).all_tasks(), split, str(path))
     path = find_tasks(path)
-    try:
-        data = json.loads(Path(path).read_text())
-    except json.JSONDecodeError as e:
-        raise TaskError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
-    except OSError as e:
-        raise TaskError(f"cannot read {path}: {e.strerror}") from None
+    data = read_json_file(path, "task file", TaskError)
     return _keep_splits(parse_tasks(data, str(path)), split, str(path))
 
 

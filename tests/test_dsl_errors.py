@@ -211,3 +211,50 @@ def test_comments_blank_lines_and_crlf(tmp_path):
     library = parse_library("# a comment\r\n\r\nsemantics induct.domains.lists.semantics  # trailing\r\n"
                             "type int\r\n0, 1 : int\r\n+ : int -> int -> int\r\n")
     assert library.run(library.parse("(+ 1 1)"), []) == 2
+
+
+@pytest.mark.parametrize("name", ["lambda", "lam", "λ", "$0", "$x", "'a b'", "'f(x'", "'g)'", "'k=1'"])
+def test_names_programs_cannot_mention_are_refused(tmp_path, name):
+    text = HEADER + f"+ : int -> int -> int\n{name} : int\n"
+    error = _refusal(tmp_path, text)
+    lines = _assert_located(error, tmp_path / "bad.induct", 4, 1, name)
+    assert "bad name" in lines[0] and lines[-1].startswith("hint: rename it")
+
+
+@pytest.mark.parametrize("name", ["lambda", "$1"])
+def test_invention_names_programs_cannot_mention_are_refused(tmp_path, name):
+    text = HEADER + f"+ : int -> int -> int\n1 : int\ninvention {name} = (+ 1)\n"
+    error = _refusal(tmp_path, text)
+    assert "bad name" in str(error) and error.line == 5
+
+
+def test_names_with_dollar_or_lambda_inside_still_load(tmp_path):
+    # Only a leading '$' and the exact lambda words are reserved.
+    path = _write(tmp_path, "ok.induct", HEADER + "a$b, lambda2 : int\n")
+    lib = parse_library(path.read_text(), check_semantics=False)
+    assert {p.name for p in lib.productions} == {"a$b", "lambda2"}
+
+
+def test_loading_does_not_rescan_the_productions_per_name(tmp_path, monkeypatch):
+    # Loading was quadratic: every new name was checked by a scan of all productions so far.
+    import induct.dsl.loader as loader
+
+    scans = []
+
+    class CountingList(list):
+        def __iter__(self):
+            scans.append(len(self))
+            return super().__iter__()
+
+    class Counting(loader._Declared):
+        def __init__(self):
+            super().__init__()
+            self.productions = CountingList(self.productions)
+
+    monkeypatch.setattr(loader, "_Declared", Counting)
+    n = 400
+    body = "".join(f"p{i} : int -> int\n" for i in range(n))
+    inventions = "".join(f"invention f{k} = (lambda (p{k} $0))\n" for k in range(20))
+    lib = parse_library(HEADER + body + inventions, check_semantics=False)
+    assert len(lib.productions) == n + 20
+    assert sum(scans) <= 2 * (n + 20), f"{len(scans)} scans of the productions while loading"

@@ -183,3 +183,176 @@ def test_the_mutator_really_mutates():
     mutants = [_mutate_text(source, rng, GRAMMAR_SNIPPETS, GRAMMAR_LINES) for _ in range(200)]
     assert sum(m != source for m in mutants) > 180
     assert len(set(mutants)) > 150
+
+
+# --- files a user hands to the CLI: task files, configs, checkpoints, corpora ------------------
+
+JSON_SNIPPETS = ["{", "}", "[", "]", ",", ":", '"', "\\", "null", "true", "false", "-", "1e999", "0.5", "-0",
+                 "99999999999999999999", '"type"', '"name"', '"examples"', '"inputs"', '"output"', '"split"',
+                 '"tasks"', '"list(int)"', '"int -> bool"', '"list(int, int)"', "[[[[", "]]]]", "\x00", "é", " "]
+TOML_SNIPPETS = ["=", "[", "]", '"', "'", "#", ".", "-1", "3.7", "nan", "inf", "true", "1e400", "[train]",
+                 "[[train]]", "\n", " ", "0", "é", "\x00", "{", "}", ",", "_", "x"]
+TOML_LINES = ["batch_size = 3.7", "seed = -1", "iterations = 0", "timeout = nan", "workers = \"two\"",
+              "strategy = 1", "test_splits = [1, 2]", "test_splits = \"test,\"", "colour = \"red\"",
+              "[train.sub]", "train = 3", "arity = 9", "decompose = 1.0", "max_programs = 1e3",
+              "recognition = \"maybe\"", "task_order = \"random\"", "grammar = []", "domain = {a = 1}"]
+
+
+def _mutate_file(text: str, rng: np.random.Generator, snippets: list[str], lines: list[str]) -> bytes:
+    """A mutant of ``text`` as bytes; one in ten also gets a byte that is not UTF-8."""
+    data = _mutate_text(text, rng, snippets, lines).encode("utf-8", "surrogatepass")
+    if rng.integers(10) == 0:
+        i = int(rng.integers(0, len(data) + 1))
+        data = data[:i] + bytes([int(rng.integers(0x80, 0x100))]) + data[i:]
+    return data
+
+
+def _fuzz(n: int, make, check) -> Counter:
+    """Run ``check`` on ``n`` mutants; only induct's own errors may escape it."""
+    outcomes: Counter[str] = Counter()
+    for k in range(n):
+        data = make(k)
+        try:
+            check(data)
+        except InductError as e:
+            outcomes["error"] += 1
+            assert str(e) and "Traceback" not in str(e)
+        except Exception as e:  # pragma: no cover - the message shows the mutant
+            pytest.fail(f"mutant {k} raised {type(e).__name__}: {e}\n{data[:2000]!r}")
+        else:
+            outcomes["accepted"] += 1
+    print(f"{sum(outcomes.values())} mutants: {dict(outcomes)}")
+    return outcomes
+
+
+def test_fuzzed_task_files_fail_only_with_induct_errors(tmp_path):
+    from induct.tasks import load_tasks, tasks_to_json
+
+    source = json.dumps(tasks_to_json(load_tasks(ROOT / "tests" / "data" / "tiny_tasks.json")[:3]), indent=1)
+    rng = np.random.default_rng(23)
+    path = tmp_path / "tasks.json"
+
+    def make(k):
+        return _mutate_file(source, rng, JSON_SNIPPETS, ['"type": "list(int, int) -> int",', '"examples": [],'])
+
+    def check(data):
+        path.write_bytes(data)
+        for task in load_tasks(path):
+            assert task.name and task.examples
+
+    outcomes = _fuzz(1200, make, check)
+    assert outcomes["error"] > 500 and outcomes["accepted"] > 50, outcomes
+
+
+def test_fuzzed_configs_fail_only_with_config_errors(tmp_path):
+    from induct.wake_sleep import TrainConfig
+    from induct.wake_sleep.config import ConfigError, config_to_toml, load_config
+
+    source = config_to_toml(TrainConfig())
+    rng = np.random.default_rng(29)
+    path = tmp_path / "config.toml"
+
+    def check(data):
+        path.write_bytes(data)
+        try:
+            config = load_config(path)
+        except ConfigError as e:
+            assert str(path) in str(e), str(e)  # every config error names the file
+            raise
+        assert config.batch_size >= 1 and config.seed >= 0
+
+    outcomes = _fuzz(1200, lambda k: _mutate_file(source, rng, TOML_SNIPPETS, TOML_LINES), check)
+    assert outcomes["error"] > 300 and outcomes["accepted"] > 100, outcomes
+
+
+def _tiny_run(tmp_path):
+    """A run directory of the tiny domain with one checkpoint, written by the checkpoint writer."""
+    from induct.dsl import load_library
+    from induct.search.frontier import Frontier, FrontierEntry, SearchStats
+    from induct.types import parse_type
+    from induct.wake_sleep import TrainConfig
+    from induct.wake_sleep.checkpoint import write_checkpoint
+    from induct.wake_sleep.config import config_to_toml
+
+    data = ROOT / "tests" / "data"
+    run_dir = tmp_path / "run"
+    run_dir.mkdir()
+    (run_dir / "config.toml").write_text(config_to_toml(TrainConfig(iterations=1)))
+    (run_dir / "domain.json").write_text(json.dumps({
+        "name": "tiny", "registered": False, "grammar": str(data / "tiny.induct"),
+        "tasks": str(data / "tiny_tasks.json"), "train_split": "train", "test_splits": ["test"],
+        "featurizer": "tokens"}))
+    lib = load_library(data / "tiny.induct")
+    program = lib.parse("(lambda (map (lambda (+ $0 1)) $0))")
+    frontier = Frontier("add-1", parse_type("list(int) -> list(int)"),
+                        (FrontierEntry(program, -4.5, 0.0),), SearchStats(programs_tried=12))
+    files = {"library.induct": lib.to_text(),
+             "frontiers.json": json.dumps({"add-1": frontier.to_json()}, indent=1),
+             "metrics.jsonl": json.dumps({"iteration": 1, "train_solved_total": 1}) + "\n",
+             "prior.json": json.dumps({"log_variable": 0.0, "log_weights": {p.name: 0.0 for p in lib.productions}}),
+             "rng.json": json.dumps({"seed": 0, "next_iteration": 2})}
+    return run_dir, write_checkpoint(run_dir, 1, files), files
+
+
+def test_fuzzed_checkpoints_fail_only_with_induct_errors(tmp_path):
+    import hashlib
+
+    from induct.wake_sleep import load_run
+
+    run_dir, checkpoint, files = _tiny_run(tmp_path)
+    manifest_path = checkpoint / "MANIFEST.json"
+    manifest = json.loads(manifest_path.read_text())
+    names = sorted(files) + ["MANIFEST.json"]
+    rng = np.random.default_rng(31)
+    assert load_run(run_dir)[2].iteration == 1
+
+    def make(k):
+        name = names[k % len(names)]
+        text = manifest_path.read_text() if name == "MANIFEST.json" else files[name]
+        # Two in three mutants get a manifest that matches them (a hand-edited run), so that
+        # they reach the readers behind the checksum.
+        return name, _mutate_file(text, rng, JSON_SNIPPETS + GRAMMAR_SNIPPETS, GRAMMAR_LINES), k % 3 != 0
+
+    last = []
+
+    def check(case):
+        name, data, rehash = case
+        while last:  # put back the file the previous mutant changed
+            previous = last.pop()
+            (checkpoint / previous).write_text(files[previous])
+        if name != "MANIFEST.json":
+            last.append(name)
+        entries = json.loads(json.dumps(manifest))
+        if name == "MANIFEST.json":
+            manifest_path.write_bytes(data)
+        else:
+            (checkpoint / name).write_bytes(data)
+            if rehash:
+                entries["files"][name] = {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+            manifest_path.write_text(json.dumps(entries))
+        _, _, state = load_run(run_dir)
+        assert state is None or state.library.productions
+
+    outcomes = _fuzz(1200, make, check)
+    assert outcomes["error"] > 400 and outcomes["accepted"] > 50, outcomes
+
+
+def test_fuzzed_corpora_fail_only_with_induct_errors(tmp_path, lists_library):
+    from induct.commands.core import _read_corpus
+
+    corpus = _program_corpus()
+    rng = np.random.default_rng(37)
+    path = tmp_path / "corpus.json"
+
+    def make(k):
+        start = int(rng.integers(len(corpus)))
+        return _mutate_file(json.dumps(corpus[start:start + 4], indent=1), rng,
+                            JSON_SNIPPETS + PROGRAM_SNIPPETS, ['"(lambda (map $1 $0))",', "[1, 2],"])
+
+    def check(data):
+        path.write_bytes(data)
+        for text in _read_corpus(str(path)):
+            lists_library.infer(lists_library.parse(text))
+
+    outcomes = _fuzz(1200, make, check)
+    assert outcomes["error"] > 400 and outcomes["accepted"] > 50, outcomes

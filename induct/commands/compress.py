@@ -44,7 +44,9 @@ def _compress(p: argparse.ArgumentParser):
         programs = [parse(t) for t in texts]
         weights = None
         if args.tasks:
-            owners = json.loads(Path(args.tasks).read_text())
+            from induct.files import read_json_file
+
+            owners = read_json_file(args.tasks, "task-name list", UsageError)
             if not isinstance(owners, list) or len(owners) != len(programs):
                 raise UsageError(f"{args.tasks}: expected a JSON list with one task name per program")
             per_task: dict[str, int] = {}

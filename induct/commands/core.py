@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter
-from pathlib import Path
 
 from induct.cli import UsageError, add_command
 from induct.dsl import load_library
 from induct.errors import InductError
 from induct.programs import FAILED, Limits
-from induct.tasks import convert_value, load_tasks, _unconvert
+from induct.tasks import check_task_types, convert_value, load_tasks, _unconvert
 from induct.types import arguments_of, show_type
 
 
@@ -59,12 +58,9 @@ def _typecheck(p: argparse.ArgumentParser):
 
 
 def _read_corpus(path: str) -> list[str]:
-    try:
-        data = json.loads(Path(path).read_text())
-    except OSError as e:
-        raise UsageError(f"cannot read {path}: {e.strerror}") from None
-    except json.JSONDecodeError as e:
-        raise UsageError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+    from induct.files import read_json_file
+
+    data = read_json_file(path, "corpus", UsageError)
     if isinstance(data, dict):
         data = data.get("programs", data.get("frontiers"))
     if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
@@ -140,8 +136,7 @@ def _tasks(p: argparse.ArgumentParser):
         tasks = load_tasks(args.tasks)
         if args.grammar:
             lib = load_library(args.grammar)
-            for t in tasks:
-                _check_type_names(t.request_type, lib.type_constructors, t.name)
+            check_task_types(tasks, lib.type_constructors)
         splits = Counter(t.split for t in tasks)
         types = Counter(show_type(t.request_type) for t in tasks)
         n_examples = sum(len(t.examples) for t in tasks)
@@ -153,13 +148,3 @@ def _tasks(p: argparse.ArgumentParser):
         return 0
 
     return run
-
-
-def _check_type_names(t, constructors, task_name: str) -> None:
-    from induct.types import TypeConstructor
-
-    if isinstance(t, TypeConstructor):
-        if t.name not in constructors:
-            raise InductError(f"task {task_name!r}: type {t.name!r} is not declared by the grammar")
-        for a in t.args:
-            _check_type_names(a, constructors, task_name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import statistics
 import sys
 import time
@@ -50,7 +51,7 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
     """Search the tasks ``args`` name: (library, tasks, frontiers, seconds)."""
     from induct.dsl import load_library
     from induct.grammar import Grammar
-    from induct.tasks import load_tasks
+    from induct.tasks import check_task_types, load_tasks
 
     get_strategy(args.strategy)  # unknown strategy: the error lists the options
     if args.workers is not None and args.workers < 0:
@@ -80,6 +81,7 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
         tasks = tasks[:args.limit]
     if not tasks:
         raise UsageError("no tasks to solve")
+    check_task_types(tasks, library.type_constructors)
     if model is not None:
         from induct.recognition.prior import task_grammars
 
@@ -101,6 +103,8 @@ def _solve(p: argparse.ArgumentParser):
     p.add_argument("--out", help="write the frontiers as JSON to this file")
 
     def run(args: argparse.Namespace) -> int:
+        if args.out:
+            _check_writable(args.out)  # before the search, so its results are not lost
         _, _, frontiers, seconds = _search(args)
         for line in summary_lines(frontiers, seconds):
             print(line)
@@ -200,6 +204,21 @@ def summary_lines(frontiers: dict[str, Frontier], seconds: float) -> list[str]:
     median = f"{statistics.median(times):.2f} s" if times else "-"
     rows.append(f"{solved} of {len(frontiers)} solved in {seconds:.1f} s; median time to solve {median}")
     return rows
+
+
+def _check_writable(out: str) -> None:
+    """Refuse an output path that cannot be written, without creating anything."""
+    path = Path(out)
+    parent = path.parent
+    if path.is_dir():
+        raise UsageError(f"--out {out} is a directory; give a file name such as {path / 'frontiers.json'}")
+    if not parent.exists():
+        raise UsageError(f"--out {out}: directory {parent} does not exist; create it first")
+    if not parent.is_dir():
+        raise UsageError(f"--out {out}: {parent} is not a directory")
+    target = path if path.exists() else parent
+    if not os.access(target, os.W_OK):
+        raise UsageError(f"--out {out}: {target} is not writable")
 
 
 def _write(args: argparse.Namespace, frontiers: dict[str, Frontier], timeout: float) -> None:

@@ -101,6 +101,16 @@ class _Declared:
     module: Any = None
     semantics_token: Any = None
     pending: list[tuple[Tree, list[str], Type, float]] = field(default_factory=list)
+    # Indexes of ``productions`` kept as they grow, so that each statement costs O(1) to
+    # check (a linear scan per name made loading quadratic in the number of primitives).
+    type_of: dict[str, Type] = field(default_factory=dict)
+    bodies: dict[str, Any] = field(default_factory=dict)
+
+    def append(self, p: Production) -> None:
+        self.productions.append(p)
+        self.type_of[p.name] = p.type
+        if isinstance(p.program, Invented):
+            self.bodies[p.name] = p.program.body
 
 
 @dataclass(frozen=True)
@@ -160,9 +170,9 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         d.imports.append(str(target))
         d.types.update(sub.type_constructors)
         for p in sub.productions:
-            if any(q.name == p.name for q in d.productions):
+            if p.name in d.type_of:
                 raise fail(f"duplicate name {p.name!r} (imported twice)", stmt.children[0], "rename one of them")
-            d.productions.append(p)
+            d.append(p)
             if p.name in sub.values:
                 d.values[p.name] = sub.values[p.name]
         d.literals.update(sub.literal_families)
@@ -214,6 +224,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         weight = _weight(stmt, fail)
         t = _convert_type(ttree, d.types, fail)
         for n in names:
+            _check_symbol_name(str(n), n, fail)
             _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
             d.pending.append((stmt, [str(n)], t, weight))
     elif kind == "literal" and stmt.children[1].data == "task_bound":
@@ -245,15 +256,15 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         d.literals[type_name] = d.literals.get(type_name, ()) + tuple(n for n, _, _ in items)
     elif kind == "invention":
         name = str(stmt.children[0])
+        _check_symbol_name(name, stmt.children[0], fail)
         body_text = str(stmt.children[1])
-        inventions = {p.name: p.program.body for p in d.productions if isinstance(p.program, Invented)}
         try:
-            body = parse_program(body_text, inventions)
+            body = parse_program(body_text, d.bodies)
         except ProgramSyntaxError as e:
             raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
                                    stmt.children[1].line, stmt.children[1].column + e.position, source,
                                    "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
-        lookup = _types_with_constants({p.name: p.type for p in d.productions}, d.task_literals)
+        lookup = _types_with_constants(d.type_of, d.task_literals)
         try:
             t = infer_type(body, lookup)
         except ProgramTypeError as e:
@@ -372,13 +383,36 @@ def _weight(stmt: Tree, fail: Any) -> float:
     return 0.0
 
 
+def _check_symbol_name(name: str, tok: Any, fail: Any) -> None:
+    """Refuse a primitive or invention name that programs could not mention.
+
+    A program reads ``lambda``/``lam``/``λ`` as an abstraction, ``$N`` as a variable,
+    parentheses and whitespace as structure; ``=`` is kept for task-bound constants
+    written ``FAMILY=VALUE``.
+    """
+    from induct.programs.syntax import LAMBDA_WORDS
+
+    if name in LAMBDA_WORDS:
+        problem = f"{name!r} is reserved: programs read it as a lambda"
+    elif name.startswith("$"):
+        problem = f"{name!r} starts with '$': programs read $0, $1 ... as variables"
+    elif any(c in "()=" or c.isspace() for c in name):
+        bad = next(c for c in name if c in "()=" or c.isspace())
+        problem = f"name {name!r} contains {bad!r}, which programs cannot hold in a name"
+    else:
+        return
+    raise fail(f"bad name: {problem}", tok,
+               "rename it: names may not be lambda, lam or λ, start with '$', "
+               "or contain parentheses, '=' or spaces")
+
+
 def _add(d: _Declared, name: str, t: Type, program: Any, log_weight: float, tok: Any, fail: Any) -> None:
-    if any(p.name == name for p in d.productions):
+    if name in d.type_of:
         line, col = d.where.get(name, (0, 0))
         raise fail(f"duplicate name {name!r}" + (f" (first declared at line {line})" if line else ""), tok,
                    "each primitive, literal and invention needs its own name")
     d.where[name] = (getattr(tok, "line", 1), getattr(tok, "column", 1))
-    d.productions.append(Production(name, t, program, log_weight))
+    d.append(Production(name, t, program, log_weight))
 
 
 def _convert_type(tree: Tree, types: dict[str, int], fail: Any) -> Type:

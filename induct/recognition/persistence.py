@@ -50,16 +50,28 @@ def save(model: RecognitionModel, path: str | Path) -> Path:
 
 def read_header(path: str | Path) -> dict[str, Any]:
     """The JSON header of a saved model."""
-    return json.loads(_read(path)["header"])
+    return _header(_read(path), path)
 
 
-def _read(path: str | Path) -> dict[str, Any]:
+def _header(data: dict[str, Any], source: Any) -> dict[str, Any]:
+    try:
+        header = json.loads(data["header"])
+        if not isinstance(header, dict):
+            raise ValueError("not an object")
+        return header
+    except (KeyError, TypeError, ValueError) as e:
+        raise RecognitionError(f"{source}: the model's header is damaged ({e})") from None
+
+
+def _read(path: str | Path, source: Any = None) -> dict[str, Any]:
+    source = path if source is None else source
     try:
         data = msgpack.unpackb(Path(path).read_bytes(), raw=False)
     except OSError as e:
-        raise RecognitionError(f"cannot read recognition model {path}: {e.strerror}") from None
+        raise RecognitionError(f"cannot read recognition model {source}: {e.strerror}") from None
     except (msgpack.UnpackException, ValueError) as e:
-        raise RecognitionError(f"{path} is not a recognition model file ({e})") from None
+        raise RecognitionError(f"{source} is not a recognition model file ({e})") from None
+    path = source
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise RecognitionError(f"{path} is not a recognition model file (no {FORMAT!r} marker)")
     if data.get("version") != VERSION:
@@ -68,7 +80,8 @@ def _read(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def load(path: str | Path, library: Library, config: RecognitionConfig | None = None) -> RecognitionModel:
+def load(path: str | Path, library: Library, config: RecognitionConfig | None = None, *,
+         source: str | Path | None = None) -> RecognitionModel:
     """Read a model saved by :func:`save`, for ``library``.
 
     ``library`` must hold every production the model was trained with (with the same
@@ -76,21 +89,29 @@ def load(path: str | Path, library: Library, config: RecognitionConfig | None = 
     :func:`~induct.recognition.grow` does.  Training options come from ``config``
     (default: the defaults), the architecture always from the file.
 
+    ``source`` is the name messages give the file (default ``path``): the real place of
+    bytes that were copied to a temporary file.
+
     Raises:
         RecognitionError: unreadable file, or a library that lacks the model's productions.
     """
-    data = _read(path)
-    header = json.loads(data["header"])
-    featurizer = featurizer_from_json(header["featurizer"])
-    arch = dict(header["architecture"])
-    arch.setdefault("prior_offset", False)  # files written before the option existed
-    config = (config or RecognitionConfig()).replace(**arch)
-    names = list(header["productions"])
+    data = _read(path, source)
+    path = path if source is None else source
+    header = _header(data, path)
+    try:
+        featurizer = featurizer_from_json(header["featurizer"])
+        arch = dict(header["architecture"])
+        arch.setdefault("prior_offset", False)  # files written before the option existed
+        config = (config or RecognitionConfig()).replace(**arch)
+        names = list(header["productions"])
+        arities = tuple(header["arities"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise RecognitionError(f"{path}: the model's header is damaged ({type(e).__name__}: {e})") from None
     missing = [n for n in names if n not in library]
     if missing:
         raise RecognitionError(f"{path} was trained with production(s) {', '.join(missing[:10])} that this "
                                "library lacks; load it with the library it was trained on (or a grown one)")
-    saved_layout = ContextLayout(tuple(names), tuple(header["arities"]), config.head)
+    saved_layout = ContextLayout(tuple(names), arities, config.head)
     template = init_params(jax.random.key(0), saved_layout, featurizer, config)
     state = serialization.msgpack_restore(data["params"])
     try:

@@ -35,10 +35,21 @@ class Checkpoint:
     files: dict[str, bytes]
 
     def text(self, name: str) -> str:
-        return self.files[name].decode("utf-8")
+        try:
+            return self.files[name].decode("utf-8")
+        except KeyError:
+            raise CheckpointError(f"checkpoint of iteration {self.iteration} has no {name}") from None
+        except UnicodeDecodeError as e:
+            raise CheckpointError(f"checkpoint of iteration {self.iteration}: {name} is not UTF-8 text "
+                                  f"(byte {e.start})") from None
 
     def json(self, name: str):
-        return json.loads(self.files[name])
+        try:
+            return json.loads(self.text(name))
+        except RecursionError:
+            raise CheckpointError(f"checkpoint of iteration {self.iteration}: {name} is nested too deeply") from None
+        except ValueError as e:  # not JSON, or an integer with too many digits
+            raise CheckpointError(f"checkpoint of iteration {self.iteration}: {name} is not valid JSON ({e})") from None
 
 
 def checkpoint_dir(run_dir: Path, iteration: int) -> Path:

@@ -22,7 +22,7 @@ import numpy as np
 from induct.dsl import Library, parse_library
 from induct.errors import InductError
 from induct.search.frontier import Frontier
-from induct.tasks import Task
+from induct.tasks import Task, check_task_types
 from induct.wake_sleep import phases
 from induct.wake_sleep.checkpoint import (
     CheckpointError, atomic_write, latest_checkpoint, read_checkpoint, write_checkpoint,
@@ -196,7 +196,7 @@ def load_state(run_dir: Path, domain: Domain, trusted: Collection[str] | None = 
         metrics = [json.loads(line) for line in ck.text("metrics.jsonl").splitlines() if line.strip()]
     except (ValueError, InductError) as e:
         raise CheckpointError(f"checkpoint {path} cannot be read: {e}") from None
-    model = phases.model_from_files(ck.files, library) if phases.has_model_files(ck.files) else None
+    model = phases.model_from_files(ck.files, library, path) if phases.has_model_files(ck.files) else None
     return RunState(ck.iteration, library, frontiers, model, metrics)
 
 
@@ -291,8 +291,8 @@ def train(config: TrainConfig | None = None, run_dir: str | Path = "runs/latest"
         raise InductError(f"--out {run_dir} is a non-empty directory that is not a run: "
                           "choose an empty or new directory")
     # Everything the run needs is checked before anything is written to its directory.
-    domain.load_tasks()
-    domain.load_library()
+    train_tasks, test_tasks = domain.load_tasks()
+    check_task_types(train_tasks + test_tasks, domain.load_library().type_constructors)
     try:
         run_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:

@@ -195,10 +195,12 @@ def has_model_files(files: dict[str, bytes]) -> bool:
     return MODEL_FILE in files
 
 
-def model_from_files(files: dict[str, bytes], library: Library):
+def model_from_files(files: dict[str, bytes], library: Library, where: str | Path | None = None):
+    """The recognition model stored in a checkpoint's files; errors name ``where`` (the
+    checkpoint folder), not the temporary copy."""
     from induct.recognition import load
 
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / MODEL_FILE
         path.write_bytes(files[MODEL_FILE])
-        return load(path, library)
+        return load(path, library, source=None if where is None else Path(where) / MODEL_FILE)
