@@ -278,3 +278,16 @@ def test_a_worker_sigkilled_after_its_first_solution_still_yields_it():
     programs = {str(e.program) for e in plus_one.entries}
     assert "(lambda (inc $0))" in programs
     assert results["double"].solved and str(results["double"].best.program) == "(lambda (double $0))"
+
+
+def test_pool_workers_log_records_are_emitted_by_the_parent(caplog):
+    import logging
+    import os
+
+    chatty = Grammar.uniform(parse_library(HAZARDS + "chatty : int -> int\n"))
+    with caplog.at_level(logging.WARNING, logger="induct"):
+        solve_tasks([_int_task("plus-one", lambda x: x + 1)], chatty, "enumerate",
+                    SearchConfig(timeout=20, max_frontier=5, max_programs=500), workers=1)
+    records = [r for r in caplog.records if r.name == "induct.hazard"]
+    assert records and records[0].getMessage().startswith("chatty ran in process")
+    assert records[0].process != os.getpid()  # it came from a worker

@@ -8,11 +8,17 @@ counted in programs, so which worker ran a task does not change its frontier.
 * :class:`LocalPool` (the default): spawn-context processes on this machine, streaming each
   frontier entry to the parent as it is found.
 * :class:`RayBackend`: one Ray task per search task, on an existing cluster (``address``) or a
-  local one started on loopback.  Ray is an optional extra, imported only when used.
+  local one started on loopback, streaming its finds to a small actor the driver drains.
+  Ray is an optional extra, imported only when used.
+
+On both, a task whose worker died is retried once and keeps what the dead worker had
+found, and the workers' log records are emitted by the parent's loggers
+(:mod:`induct.search.worker_logs`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any, Callable, Protocol, Sequence
 
@@ -46,17 +52,106 @@ class LocalPool:
         _parallel(tasks, grammar_of, strategy, config, min(workers, len(tasks)), finish)
 
 
-def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig) -> dict:
-    from induct.search.parallel import grammar_from_spec, solve_task
+class _Sink:
+    """A small Ray actor the workers push their finds and log records to, drained by the driver.
 
-    return solve_task(task, grammar_from_spec(spec), strategy, config).to_json()
+    Entries are kept per task key until the driver takes them (a worker died or was killed)
+    or the worker that found them finished (it then drops them: its frontier has them).
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[str, list[dict]] = {}
+        self.records: list[dict] = []
+
+    def push(self, items: list[tuple[str, str, dict]]) -> None:
+        for kind, key, data in items:
+            if kind == "entry":
+                self.entries.setdefault(key, []).append(data)
+            else:
+                self.records.append(data)
+
+    def take(self, key: str) -> list[dict]:
+        return self.entries.pop(key, [])
+
+    def drop(self, key: str) -> None:
+        self.entries.pop(key, None)
+
+    def logs(self) -> list[dict]:
+        out, self.records = self.records, []
+        return out
+
+
+class _Streamer:
+    """The worker's side of :class:`_Sink`: finds are sent in batches, at most ``period`` apart.
+
+    The first item goes at once; later ones are gathered by a daemon thread and sent every
+    ``period`` seconds, so a worker killed mid-search loses at most its last ``period`` of
+    finds, and a search that finds thousands of programs a second makes few actor calls.
+    """
+
+    def __init__(self, sink: Any, key: str, period: float = 0.05) -> None:
+        import threading
+
+        self.sink, self.key, self.period = sink, key, period
+        self.items: list[tuple[str, str, dict]] = []
+        self.lock = threading.Lock()
+        self.stopped = threading.Event()
+        self.sent_any = False
+        self.thread = threading.Thread(target=self._loop, name="induct-stream", daemon=True)
+        self.thread.start()
+
+    def add(self, kind: str, data: dict) -> None:
+        with self.lock:
+            self.items.append((kind, self.key, data))
+            if not self.sent_any:
+                self._flush()
+
+    def _flush(self) -> None:
+        if self.items:
+            self.sink.push.remote(self.items)
+            self.items, self.sent_any = [], True
+
+    def _loop(self) -> None:
+        while not self.stopped.wait(self.period):
+            with self.lock:
+                self._flush()
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+        with self.lock:
+            self._flush()
+
+
+def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig, sink: Any, key: str,
+               level: int) -> dict:
+    from induct.search.base import streaming_entries
+    from induct.search.parallel import _entry_json, grammar_from_spec, solve_task
+    from induct.search.worker_logs import forwarding_logs
+
+    streamer = _Streamer(sink, key)
+
+    def stream(name: str, entry: Any) -> None:
+        if name == task.name:  # a decomposition's hole searches stream nothing
+            streamer.add("entry", _entry_json(entry))
+
+    try:
+        with forwarding_logs(lambda record: streamer.add("log", record), level), streaming_entries(stream):
+            frontier = solve_task(task, grammar_from_spec(spec), strategy, config)
+    finally:
+        streamer.close()
+    sink.drop.remote(key)  # after the pushes (one caller's actor calls run in order)
+    return frontier.to_json()
 
 
 class RayBackend:
     """One Ray task per search task; at most ``workers`` in flight (each asks for one CPU).
 
-    A task that overruns its timeout by the grace period is cancelled (its worker killed) and
-    recorded as timed out; a task whose worker died is retried once.
+    Workers stream their finds to a small actor on the cluster (:class:`_Sink`).  A task
+    whose worker died is retried once, and what the dead worker had found is merged into the
+    retry's frontier; a task that overruns its timeout by the grace period is cancelled (its
+    worker killed) and recorded as timed out, with what it had found.  Log records of the
+    ``induct`` loggers in workers are re-emitted by the driver's loggers.
     """
 
     name = "ray"
@@ -76,39 +171,81 @@ class RayBackend:
                 ray.init(include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=True)
         return ray
 
+    def _sink(self, ray: Any) -> Any:
+        # One sink per driver, found again by name by later runs (starting an actor costs a process).
+        return ray.remote(num_cpus=0)(_Sink).options(name="induct-entry-sink", get_if_exists=True).remote()
+
     def run(self, tasks, grammar_of, strategy, config, workers, finish) -> None:
+        import uuid
+
         from induct.search import parallel
+        from induct.search.worker_logs import emit, parent_level
 
         ray = self._ray()
-        remote = ray.remote(num_cpus=1, max_retries=1, retry_exceptions=False)(_ray_solve)
+        remote = ray.remote(num_cpus=1, max_retries=0)(_ray_solve)
+        sink = self._sink(ray)
+        run_id, level = uuid.uuid4().hex, parent_level()
         specs: dict[int, Any] = {}
         pending = list(range(len(tasks)))[::-1]
         running: dict[Any, tuple[int, float]] = {}
+        saved: dict[int, list[dict]] = {}  # what a dead worker had found, for its task's retry
+        retried: set[int] = set()
         limit = config.timeout + parallel.GRACE_SECONDS + 60.0  # 60 s for a cold worker's imports
-        while pending or running:
-            while pending and len(running) < max(1, workers):
-                i = pending.pop()
-                g = grammar_of(tasks[i])
-                ref = specs.get(id(g))
-                if ref is None:
-                    ref = specs[id(g)] = ray.put(parallel.grammar_to_spec(g))
-                running[remote.remote(tasks[i], ref, strategy, config)] = (i, time.monotonic())
-            ready, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
-            now = time.monotonic()
-            for ref in ready:
-                i, began = running.pop(ref)
-                task = tasks[i]
-                try:
-                    frontier = Frontier.from_json(ray.get(ref), grammar_of(task).library)
-                except Exception as e:  # the worker died twice, or the task raised
-                    frontier = parallel._failed(task, strategy, f"worker died ({type(e).__name__})", now - began)
-                finish(task, frontier)
-            for ref, (i, began) in list(running.items()):
-                if now - began > limit:
-                    ray.cancel(ref, force=True)
-                    del running[ref]
-                    finish(tasks[i], parallel._failed(tasks[i], strategy, f"killed after {now - began:.1f} s "
-                                                      f"(timeout {config.timeout:g} s)", now - began, True))
+        last_logs = time.monotonic()
+
+        def found(i: int) -> list[dict]:
+            return saved.pop(i, []) + ray.get(sink.take.remote(f"{run_id}/{i}"))
+
+        def done(i: int, frontier: Frontier, entries: list[dict]) -> None:
+            finish(tasks[i], parallel._merged(frontier, entries, grammar_of(tasks[i]).library, config))
+
+        try:
+            while pending or running:
+                while pending and len(running) < max(1, workers):
+                    i = pending.pop()
+                    g = grammar_of(tasks[i])
+                    ref = specs.get(id(g))
+                    if ref is None:
+                        ref = specs[id(g)] = ray.put(parallel.grammar_to_spec(g))
+                    job = remote.remote(tasks[i], ref, strategy, config, sink, f"{run_id}/{i}", level)
+                    running[job] = (i, time.monotonic())
+                ready, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
+                now = time.monotonic()
+                if now - last_logs > 0.5 or ready:
+                    for record in ray.get(sink.logs.remote()):
+                        emit(record)
+                    last_logs = now
+                for ref in ready:
+                    i, began = running.pop(ref)
+                    task = tasks[i]
+                    try:
+                        answer = ray.get(ref)
+                    except ray.exceptions.RayTaskError as e:  # the task raised (not a death)
+                        done(i, parallel._failed(task, strategy, f"{type(e.cause).__name__}: {e.cause}",
+                                                 now - began), found(i))
+                        continue
+                    except ray.exceptions.RayError as e:  # its worker (or node) died
+                        if i not in retried:
+                            retried.add(i)
+                            saved[i] = found(i)
+                            pending.append(i)
+                            continue
+                        done(i, parallel._failed(task, strategy, f"worker died ({type(e).__name__})",
+                                                 now - began), found(i))
+                        continue
+                    done(i, Frontier.from_json(answer, grammar_of(task).library), saved.pop(i, []))
+                for ref, (i, began) in list(running.items()):
+                    if now - began > limit:
+                        ray.cancel(ref, force=True)
+                        del running[ref]
+                        done(i, parallel._failed(tasks[i], strategy, f"killed after {now - began:.1f} s "
+                                                 f"(timeout {config.timeout:g} s)", now - began, True), found(i))
+        finally:
+            for ref in running:
+                ray.cancel(ref, force=True)
+            with contextlib.suppress(Exception):  # a cluster gone away has no records left to give
+                for record in ray.get(sink.logs.remote(), timeout=10):
+                    emit(record)
 
 
 BACKENDS = ("local", "ray")
