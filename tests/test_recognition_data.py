@@ -143,3 +143,23 @@ def test_points_featurizer_squashes_and_pads():
     batch = f.collate([f.featurize(task)])
     assert batch["points"].shape == (1, 4, 3) and batch["example_mask"].all()
     assert np.all(np.abs(batch["points"]) < 20)
+
+
+def _dreams_as_data(dreams):
+    return [(d.task.name, str(d.task.request_type), d.task.metadata["dreamed_from"],
+             json.dumps([[list(e.inputs), e.output] for e in d.task.examples]),
+             str(d.frontier.best.program), d.frontier.best.log_prior) for d in dreams]
+
+
+@pytest.mark.parametrize("method", ["enumerate", "sample"])
+def test_dreams_made_on_worker_processes_are_those_made_here(lists_library, method):
+    from induct.recognition import RecognitionConfig, make_dreams
+
+    tasks = load_tasks("lists", "train")[:30]
+    assert len({t.request_type for t in tasks}) > 1  # more than one job for enumeration
+    config = RecognitionConfig(n_dreams=40, dream_method=method)
+    here = make_dreams(lists_library, tasks, config, jax.random.key(4))
+    pooled = make_dreams(lists_library, tasks, config, jax.random.key(4), backend="local", workers=2)
+    assert len(here) >= 10
+    _check_dreams(lists_library, pooled, tasks)
+    assert _dreams_as_data(pooled) == _dreams_as_data(here)

@@ -40,6 +40,30 @@ class Backend(Protocol):
     def run(self, tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy: str,
             config: SearchConfig, workers: int, finish: Finish) -> None: ...
 
+    def map(self, job: Callable[..., Any], arguments: Sequence[tuple], workers: int) -> list[Any]:
+        """``[job(*a) for a in arguments]`` on at most ``workers`` workers (``job`` a module-level function)."""
+        ...
+
+
+def _logged_call(job: Callable[..., Any], arguments: tuple, level: int) -> tuple[Any, list[dict]]:
+    """``job(*arguments)`` in a worker, with the ``induct`` log records it emitted."""
+    from induct.search.worker_logs import forwarding_logs
+
+    records: list[dict] = []
+    with forwarding_logs(records.append, level):
+        return job(*arguments), records
+
+
+def _results(answers: Any) -> list[Any]:
+    from induct.search.worker_logs import emit
+
+    out = []
+    for result, records in answers:
+        for record in records:
+            emit(record)
+        out.append(result)
+    return out
+
 
 class LocalPool:
     """Worker processes on this machine (see :mod:`induct.search.parallel`)."""
@@ -50,6 +74,26 @@ class LocalPool:
         from induct.search.parallel import _parallel
 
         _parallel(tasks, grammar_of, strategy, config, min(workers, len(tasks)), finish)
+
+    def map(self, job, arguments, workers) -> list[Any]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        from induct.search.parallel import _startup_failure
+        from induct.search.worker_logs import parent_level
+
+        if not arguments:
+            return []
+        level = parent_level()
+        with ProcessPoolExecutor(max(1, min(workers, len(arguments))),
+                                 mp_context=multiprocessing.get_context("spawn")) as pool:
+            try:
+                return _results(pool.map(_logged_call, [job] * len(arguments), arguments,
+                                         [level] * len(arguments)))
+            except BrokenProcessPool:
+                raise InductError("a worker process died before finishing its job; if they die as they "
+                                  "start: " + _startup_failure(None)) from None
 
 
 class _Sink:
@@ -170,6 +214,22 @@ class RayBackend:
             else:
                 ray.init(include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=True)
         return ray
+
+    def map(self, job, arguments, workers) -> list[Any]:
+        from induct.search.worker_logs import parent_level
+
+        ray = self._ray()
+        remote = ray.remote(num_cpus=1, max_retries=1)(_logged_call)
+        level, pending = parent_level(), list(range(len(arguments)))[::-1]
+        refs: dict[int, Any] = {}
+        running: list[Any] = []
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                i = pending.pop()
+                refs[i] = remote.remote(job, arguments[i], level)
+                running.append(refs[i])
+            _, running = ray.wait(running, num_returns=1)
+        return _results(ray.get([refs[i] for i in range(len(arguments))]))
 
     def _sink(self, ray: Any) -> Any:
         # One sink per driver, found again by name by later runs (starting an actor costs a process).
