@@ -44,6 +44,10 @@ class Backend(Protocol):
         """``[job(*a) for a in arguments]`` on at most ``workers`` workers (``job`` a module-level function)."""
         ...
 
+    def close(self) -> None:
+        """Release what :meth:`map` kept for its next call (worker processes)."""
+        ...
+
 
 def _logged_call(job: Callable[..., Any], arguments: tuple, level: int) -> tuple[Any, list[dict]]:
     """``job(*arguments)`` in a worker, with the ``induct`` log records it emitted."""
@@ -75,6 +79,9 @@ class LocalPool:
 
         _parallel(tasks, grammar_of, strategy, config, min(workers, len(tasks)), finish)
 
+    def __init__(self) -> None:
+        self._pool: Any = None  # the worker processes of map, kept for the next call until close
+
     def map(self, job, arguments, workers) -> list[Any]:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
@@ -85,15 +92,24 @@ class LocalPool:
 
         if not arguments:
             return []
+        size = max(1, workers)
+        if self._pool is None or self._pool[0] != size:
+            self.close()
+            self._pool = (size, ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn")))
         level = parent_level()
-        with ProcessPoolExecutor(max(1, min(workers, len(arguments))),
-                                 mp_context=multiprocessing.get_context("spawn")) as pool:
-            try:
-                return _results(pool.map(_logged_call, [job] * len(arguments), arguments,
-                                         [level] * len(arguments)))
-            except BrokenProcessPool:
-                raise InductError("a worker process died before finishing its job; if they die as they "
-                                  "start: " + _startup_failure(None)) from None
+        try:
+            return _results(self._pool[1].map(_logged_call, [job] * len(arguments), arguments,
+                                              [level] * len(arguments)))
+        except BrokenProcessPool:
+            self.close()
+            raise InductError("a worker process died before finishing its job; if they die as they "
+                              "start: " + _startup_failure(None)) from None
+
+    def close(self) -> None:
+        """Stop the processes :meth:`map` started (a later call starts new ones)."""
+        if self._pool is not None:
+            self._pool[1].shutdown(cancel_futures=True)
+            self._pool = None
 
 
 class _Sink:
@@ -230,6 +246,9 @@ class RayBackend:
                 running.append(refs[i])
             _, running = ray.wait(running, num_returns=1)
         return _results(ray.get([refs[i] for i in range(len(arguments))]))
+
+    def close(self) -> None:
+        pass  # the cluster's workers are Ray's to keep
 
     def _sink(self, ray: Any) -> Any:
         # One sink per driver, found again by name by later runs (starting an actor costs a process).

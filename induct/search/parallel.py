@@ -389,7 +389,8 @@ def _merged(frontier: Frontier, streamed: Sequence[dict], library: Any, config: 
 
 
 def _startup_failure(exitcode: int | None) -> str:
-    return (f"the search's worker processes exit as they start (exit code {exitcode}), before taking any "
+    code = "" if exitcode is None else f" (exit code {exitcode})"
+    return (f"the search's worker processes exit as they start{code}, before taking any "
             "task. Workers are started with multiprocessing's 'spawn' method, which imports the main "
             "script in every worker: if a script calls induct's search or training at its top level, put "
             "that code under `if __name__ == \"__main__\":`. Or search in this process (workers=0).")
