@@ -138,3 +138,19 @@ def test_a_short_training_on_ray_gives_the_pools_library_and_frontiers(cluster, 
     assert {n: f.to_json()["entries"] for n, f in remote.state.frontiers.items()} == \
         {n: f.to_json()["entries"] for n, f in local.state.frontiers.items()}
     assert [m["train_solved_total"] for m in remote.metrics] == [m["train_solved_total"] for m in local.metrics]
+
+
+@pytest.mark.parametrize("method", ["enumerate", "sample"])
+def test_dreams_made_on_ray_are_those_made_here(cluster, method):
+    import jax
+
+    from induct.dsl import load_library
+    from induct.recognition import RecognitionConfig, make_dreams
+    from induct.tasks import load_tasks
+    from test_recognition_data import _dreams_as_data
+
+    library, tasks = load_library("lists"), load_tasks("lists", "train")[:30]
+    config = RecognitionConfig(n_dreams=40, dream_method=method)
+    here = make_dreams(library, tasks, config, jax.random.key(4))
+    remote = make_dreams(library, tasks, config, jax.random.key(4), backend="ray", workers=2)
+    assert len(here) >= 10 and _dreams_as_data(remote) == _dreams_as_data(here)

@@ -289,7 +289,7 @@ class _Walk:
         self.found = 0
         self.seen: set[tuple[str, ...]] = set()
         self.candidates: list[tuple] = []
-        self.complete_to = -1  # every program up to this index has been looked at
+        self.complete_to: float = -1  # every program up to this index has been looked at
         self.exhausted = False
 
     def wanted(self) -> int:

@@ -166,25 +166,30 @@ class _Streamer:
             if not self.sent_any:
                 self._flush()
 
-    def _flush(self) -> None:
+    def _flush(self) -> Any:
         if self.items:
-            self.sink.push.remote(self.items)
+            ref = self.sink.push.remote(self.items)
             self.items, self.sent_any = [], True
+            return ref
+        return None
 
     def _loop(self) -> None:
         while not self.stopped.wait(self.period):
             with self.lock:
                 self._flush()
 
-    def close(self) -> None:
+    def close(self) -> Any:
+        """Send what is left; the reference of the last call, to wait on (None: nothing was left)."""
         self.stopped.set()
         self.thread.join()
         with self.lock:
-            self._flush()
+            return self._flush()
 
 
 def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig, sink: Any, key: str,
                level: int) -> dict:
+    import ray
+
     from induct.search.base import streaming_entries
     from induct.search.parallel import _entry_json, grammar_from_spec, solve_task
     from induct.search.worker_logs import forwarding_logs
@@ -200,7 +205,9 @@ def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig, sink
             frontier = solve_task(task, grammar_from_spec(spec), strategy, config)
     finally:
         streamer.close()
-    sink.drop.remote(key)  # after the pushes (one caller's actor calls run in order)
+    # One caller's actor calls run in order: once "drop" has run, every push has, so the driver,
+    # which drains the log records when this task is done, finds them all.
+    ray.get(sink.drop.remote(key))
     return frontier.to_json()
 
 
