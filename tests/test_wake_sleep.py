@@ -340,5 +340,5 @@ def test_the_dream_sleep_makes_its_dreams_on_the_wake_phases_backend(monkeypatch
         _, metrics = phases.dream(None, library, library, {}, train_tasks, config, np.random.default_rng(0),
                                   DOMAIN, lambda _: None)
         runs.append((metrics["dreams"], metrics["loss_first"], metrics["loss_last"]))
-    assert jobs and all(job == ("_behaviour_job", config.workers) for job in jobs)
+    assert jobs and all(job == ("behaviour_job", config.workers) for job in jobs)
     assert runs[0][0] > 0 and runs[1] == runs[0]

@@ -17,7 +17,6 @@ not depend on where they were made.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from induct.dsl import Library
 from induct.grammar import ContextualGrammar, Grammar
 from induct.programs import FAILED, Limits, Program
 from induct.search.frontier import Frontier, FrontierEntry
+from induct.search.probing import behaviour_job, behaviour_key, probe_job, run_all
 from induct.tasks import Example, Task
 from induct.types import Type
 
@@ -52,13 +52,6 @@ def numpy_rng(key: jax.Array) -> np.random.Generator:
     """A numpy Generator seeded from a jax PRNG key (for sampling code written in numpy)."""
     data = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint64)
     return np.random.default_rng([int(x) for x in data])
-
-
-def _behaviour_key(value: Any) -> str | None:
-    try:
-        return json.dumps(value, sort_keys=True)
-    except (TypeError, ValueError):
-        return None  # a function or an unprintable value is not a behaviour we can compare
 
 
 def dream(library: Library, tasks: Sequence[Task], n: int, key: jax.Array,
@@ -131,7 +124,7 @@ def _sampled(library: Library, tasks: Sequence[Task], n: int, grammar: Any, rng:
             outputs = [library.run(program, e.inputs, limits) for e in source.examples]
             if any(v is FAILED or callable(v) for v in outputs):
                 continue
-            keys = [_behaviour_key(v) for v in outputs]
+            keys = [behaviour_key(v) for v in outputs]
             if any(k is None for k in keys) or len(set(keys)) <= 1:
                 continue
             examples = tuple(Example(e.inputs, v) for e, v in zip(source.examples, outputs))
@@ -149,11 +142,11 @@ def _sampled(library: Library, tasks: Sequence[Task], n: int, grammar: Any, rng:
 
 def _prober(grammar: Any, probes: dict[Type, list[tuple]], limits: Limits, backend: Any,
             workers: int) -> tuple[Callable[[list[tuple[Type, Program | None]]], Iterable[list[str] | None]], Any]:
-    """A function from (request, program) pairs to their outputs on the probes (:func:`_run_all`),
+    """A function from (request, program) pairs to their outputs on the probes (:func:`~induct.search.probing.run_all`),
     and the backend it runs them on (None: this process)."""
     if backend is None or workers <= 1:
         # lazily: the loop may stop before the end of a wave
-        return (lambda drawn: (None if p is None else _run_all(grammar.library, p, probes[r], limits)
+        return (lambda drawn: (None if p is None else run_all(grammar.library, p, probes[r], limits)
                                for r, p in drawn)), None
     from induct.programs import show
     from induct.search.backends import get_backend
@@ -165,17 +158,10 @@ def _prober(grammar: Any, probes: dict[Type, list[tuple]], limits: Limits, backe
         texts = [(r, None if p is None else show(p)) for r, p in drawn]
         size = -(-len(texts) // workers)
         slices = [texts[k:k + size] for k in range(0, len(texts), size)]
-        answers = runner.map(_probe_job, [(spec, piece, probes, limits) for piece in slices], workers)
+        answers = runner.map(probe_job, [(spec, piece, probes, limits) for piece in slices], workers)
         return [keys for piece in answers for keys in piece]
 
     return probe, runner
-
-
-def _probe_job(grammar: Any, drawn: list[tuple[Type, str | None]], probes: dict[Type, list[tuple]],
-               limits: Limits) -> list[list[str] | None]:
-    library = _grammar(grammar).library
-    return [None if text is None else _run_all(library, library.parse(text), probes[request], limits)
-            for request, text in drawn]
 
 
 def _fantasy(library: Library, source: Task, name: str, outputs: list, text: str, log_prior: float) -> Dream:
@@ -183,14 +169,6 @@ def _fantasy(library: Library, source: Task, name: str, outputs: list, text: str
     fantasy = Task(name, source.request_type, examples, "dream", {"dreamed_from": source.name})
     entry = FrontierEntry(library.parse(text), log_prior, 0.0)
     return Dream(fantasy, Frontier(name, source.request_type, (entry,)))
-
-
-def _grammar(grammar: Any) -> Any:
-    if isinstance(grammar, dict):
-        from induct.search.parallel import grammar_from_spec
-
-        return grammar_from_spec(grammar)
-    return grammar
 
 
 def _probe_inputs(tasks: Sequence[Task], per_task: int = 2, max_inputs: int = 24) -> dict[Type, list[tuple]]:
@@ -202,22 +180,6 @@ def _probe_inputs(tasks: Sequence[Task], per_task: int = 2, max_inputs: int = 24
             if len(inputs) < max_inputs:
                 inputs.append(e.inputs)
     return out
-
-
-def _run_all(library: Library, program: Program, inputs: Sequence[tuple], limits: Limits) -> list[str] | None:
-    """The outputs (as JSON text) on every input, or None when one fails or all are equal."""
-    keys = []
-    for x in inputs:
-        v = library.run(program, x, limits)
-        if v is FAILED or callable(v):
-            return None
-        k = _behaviour_key(v)
-        if k is None:
-            return None
-        keys.append(k)
-    if len(set(keys)) <= 1:
-        return None
-    return keys
 
 
 def dream_by_enumeration(library: Library, tasks: Sequence[Task], n: int, key: jax.Array,
@@ -234,7 +196,7 @@ def dream_by_enumeration(library: Library, tasks: Sequence[Task], n: int, key: j
 
     With a ``backend`` and ``workers``, the programs are run on the probe inputs (the costly
     part) by the workers, each taking every ``workers``-th program in enumeration order
-    (:func:`_behaviour_job`); the behaviours are then taken here in enumeration order, as in
+    (:func:`behaviour_job`); the behaviours are then taken here in enumeration order, as in
     one process, so the fantasies are the same (without ``seconds``) whatever the backend or
     the number of workers.
     """
@@ -263,8 +225,8 @@ def dream_by_enumeration(library: Library, tasks: Sequence[Task], n: int, key: j
     def round_of(pending: list[_Walk]) -> None:
         arguments = [(spec, w.request, probes[w.request], limits, k, shards, w.start, w.cap, w.wanted(), w.seconds)
                      for w in pending for k in range(shards)]
-        answers = (runner.map(_behaviour_job, arguments, shards) if shards > 1
-                   else [_behaviour_job(*a) for a in arguments])
+        answers = (runner.map(behaviour_job, arguments, shards) if shards > 1
+                   else [behaviour_job(*a) for a in arguments])
         for j, w in enumerate(pending):
             w.take(answers[j * shards:(j + 1) * shards])
 
@@ -316,7 +278,7 @@ class _Walk:
             outputs = [library.run(program, e.inputs, limits) for e in source.examples]
             if any(v is FAILED or callable(v) for v in outputs):
                 continue
-            out_keys = [_behaviour_key(v) for v in outputs]
+            out_keys = [behaviour_key(v) for v in outputs]
             if any(k is None for k in out_keys) or len(set(out_keys)) <= 1:
                 continue
             out.append(_fantasy(library, source, f"dream-{len(out)}", outputs, text, log_prior))
@@ -327,34 +289,3 @@ class _Walk:
         return False
 
 
-def _behaviour_job(grammar: Any, request: Type, probes: list[tuple], limits: Limits, shard: int, shards: int,
-                   start: int, cap: int, wanted: int, seconds: float | None) -> tuple[list[tuple], int, bool]:
-    """The programs ``start + shard (mod shards)`` of ``request`` that behave as no earlier one here.
-
-    Returns (index, behaviour, program, log prior) for up to ``wanted`` of them, the last
-    index looked at, and whether the enumeration (to ``cap`` programs, or ``seconds``) ended.
-    """
-    from induct.programs import show
-    from induct.search.enumeration import enumerate_programs
-
-    grammar = _grammar(grammar)
-    library = grammar.library
-    budget = None if seconds is None else time.perf_counter() + seconds
-    seen: set[tuple[str, ...]] = set()
-    found: list[tuple] = []
-    last = start - 1
-    for index, (program, log_prior) in enumerate(enumerate_programs(grammar, request, max_programs=cap,
-                                                                     exact_order=True)):
-        if index < start or index % shards != shard:
-            continue
-        if budget is not None and (index // shards) % 64 == 0 and time.perf_counter() > budget:
-            return found, last, True
-        last = index
-        keys = _run_all(library, program, probes, limits)
-        if keys is None or tuple(keys) in seen:
-            continue
-        seen.add(tuple(keys))
-        found.append((index, tuple(keys), show(program), log_prior))
-        if len(found) >= wanted:
-            return found, last, False
-    return found, last, True
