@@ -211,6 +211,9 @@ def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig, sink
     return frontier.to_json()
 
 
+_SINKS: dict[str, Any] = {}
+
+
 class RayBackend:
     """One Ray task per search task; at most ``workers`` in flight (each asks for one CPU).
 
@@ -258,8 +261,12 @@ class RayBackend:
         pass  # the cluster's workers are Ray's to keep
 
     def _sink(self, ray: Any) -> Any:
-        # One sink per driver, found again by name by later runs (starting an actor costs a process).
-        return ray.remote(num_cpus=0)(_Sink).options(name="induct-entry-sink", get_if_exists=True).remote()
+        # One sink per driver and Ray job, kept for later runs (starting an actor costs a process).
+        # The handle is held here: Ray ends an actor, named or not, when no handle to it is left.
+        job = ray.get_runtime_context().get_job_id()
+        if _SINKS.get("job") != job:
+            _SINKS.update(job=job, sink=ray.remote(num_cpus=0)(_Sink).remote())
+        return _SINKS["sink"]
 
     def run(self, tasks, grammar_of, strategy, config, workers, finish) -> None:
         import uuid
