@@ -157,10 +157,12 @@ class _Streamer:
         self.lock = threading.Lock()
         self.stopped = threading.Event()
         self.sent_any = False
+        self.logged = False
         self.thread = threading.Thread(target=self._loop, name="induct-stream", daemon=True)
         self.thread.start()
 
     def add(self, kind: str, data: dict) -> None:
+        self.logged = self.logged or kind == "log"
         with self.lock:
             self.items.append((kind, self.key, data))
             if not self.sent_any:
@@ -205,9 +207,12 @@ def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig, sink
             frontier = solve_task(task, grammar_from_spec(spec), strategy, config)
     finally:
         streamer.close()
-    # One caller's actor calls run in order: once "drop" has run, every push has, so the driver,
-    # which drains the log records when this task is done, finds them all.
-    ray.get(sink.drop.remote(key))
+    if streamer.sent_any:
+        done = sink.drop.remote(key)  # the frontier has the entries now
+        if streamer.logged:
+            # One caller's actor calls run in order: once "drop" has run, every push has, so
+            # the driver, which drains the log records last of all, finds them all.
+            ray.get(done)
     return frontier.to_json()
 
 
@@ -304,7 +309,7 @@ class RayBackend:
                     running[job] = (i, time.monotonic())
                 ready, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
                 now = time.monotonic()
-                if now - last_logs > 0.5 or ready:
+                if now - last_logs > 0.5:  # every half second, and once at the end
                     for record in ray.get(sink.logs.remote()):
                         emit(record)
                     last_logs = now
