@@ -154,3 +154,13 @@ def test_dreams_made_on_ray_are_those_made_here(cluster, method):
     here = make_dreams(library, tasks, config, jax.random.key(4))
     remote = make_dreams(library, tasks, config, jax.random.key(4), backend="ray", workers=2)
     assert len(here) >= 10 and _dreams_as_data(remote) == _dreams_as_data(here)
+
+
+def test_an_address_nothing_listens_at_is_one_line_and_exit_2(capsys):
+    from induct.cli import main
+
+    code = main(["solve", "--grammar", "lists", "--tasks", "lists", "--limit", "1", "--backend", "ray",
+                 "--address", "127.0.0.1:1"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "cannot reach the Ray cluster at '127.0.0.1:1'" in err

@@ -219,6 +219,20 @@ def _ray_solve(task: Task, spec: dict, strategy: str, config: SearchConfig, sink
 _SINKS: dict[str, Any] = {}
 
 
+def _check_reachable(address: str, seconds: float = 5.0) -> None:
+    """Refuse a ``host:port`` (or ``ray://host:port``) nothing listens at: Ray would retry for minutes."""
+    import socket
+
+    host, _, port = address.split("://", 1)[-1].rpartition(":")
+    if not host or not port.isdigit():
+        return  # "auto", or a form Ray resolves itself
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=seconds).close()
+    except OSError as e:
+        raise InductError(f"cannot reach the Ray cluster at {address!r} ({e.strerror or e}); start one "
+                          "with `ray start --head`, or leave out --address to start a local one") from None
+
+
 class RayBackend:
     """One Ray task per search task; at most ``workers`` in flight (each asks for one CPU).
 
@@ -239,9 +253,14 @@ class RayBackend:
             import ray
         except ImportError:
             raise InductError('the ray backend needs Ray: pip install "induct[ray]"') from None
+        if self.address:
+            _check_reachable(self.address)
         if not ray.is_initialized():
             if self.address:
-                ray.init(address=self.address, log_to_driver=True)
+                try:
+                    ray.init(address=self.address, log_to_driver=True)
+                except (ConnectionError, RuntimeError, ValueError) as e:
+                    raise InductError(f"cannot use the Ray cluster at {self.address!r}: {e}") from None
             else:
                 ray.init(include_dashboard=False, _node_ip_address="127.0.0.1", log_to_driver=True)
         return ray
