@@ -45,3 +45,32 @@ def _spin(n):
 
 
 PRIMITIVES["spin"] = _spin
+
+
+def _nap(n):
+    # Like "boom", reached only by programs deeper than the small tasks' solutions; instead of
+    # dying it leaves its process id in $HAZARD_NAP_DIR and sleeps, for a test to kill it there.
+    if n >= 16:
+        folder = os.environ.get("HAZARD_NAP_DIR")
+        if folder:
+            with open(os.path.join(folder, str(os.getpid())), "w"):
+                pass
+        time.sleep(60)
+    return n
+
+
+PRIMITIVES["nap"] = _nap
+
+
+def _chatty(n):
+    # Logs (once per process) through an induct logger, as library code in a worker would.
+    import logging
+
+    if not _CHATTED:
+        _CHATTED.append(n)
+        logging.getLogger("induct.hazard").warning("chatty ran in process %d", os.getpid())
+    return n
+
+
+_CHATTED = []
+PRIMITIVES["chatty"] = _chatty

@@ -295,3 +295,16 @@ def test_strategies_and_commands_come_from_declared_tables_not_import_side_effec
     code = code.replace("; class", "\nclass").replace("pass\nregister", "pass\nregister")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_pool_workers_log_records_are_emitted_by_the_parent(caplog):
+    import logging
+    import os
+
+    chatty = Grammar.uniform(parse_library(HAZARDS + "chatty : int -> int\n"))
+    with caplog.at_level(logging.WARNING, logger="induct"):
+        solve_tasks([_int_task("plus-one", lambda x: x + 1)], chatty, "enumerate",
+                    SearchConfig(timeout=20, max_frontier=5, max_programs=500), workers=1)
+    records = [r for r in caplog.records if r.name == "induct.hazard"]
+    assert records and records[0].getMessage().startswith("chatty ran in process")
+    assert records[0].process != os.getpid()  # it came from a worker

@@ -364,3 +364,30 @@ def test_a_failed_start_writes_nothing(tmp_path, capsys):
                  "--grammar", str(tmp_path / "missing.induct")]) == 2
     assert not out.exists() or not any(out.iterdir())
     capsys.readouterr()
+
+
+def test_the_dream_sleep_makes_its_dreams_on_the_wake_phases_backend(monkeypatch):
+    import numpy as np
+
+    from induct.search.backends import LocalPool
+    from induct.wake_sleep import phases
+
+    library = DOMAIN.load_library()
+    train_tasks, _ = DOMAIN.load_tasks()
+    config = CONFIG.replace(recognition_steps=3, dreams=30)
+    jobs = []
+    real = LocalPool.map
+
+    def spy(self, job, arguments, workers):
+        jobs.append((job.__name__, workers))
+        return real(self, job, arguments, workers)
+
+    monkeypatch.setattr(LocalPool, "map", spy)
+    runs = []
+    for threshold in (10**9, 1):  # in this process, then on the pool
+        monkeypatch.setattr(phases, "FAN_OUT_DREAMS", threshold)
+        _, metrics = phases.dream(None, library, library, {}, train_tasks, config, np.random.default_rng(0),
+                                  DOMAIN, lambda _: None)
+        runs.append((metrics["dreams"], metrics["loss_first"], metrics["loss_last"]))
+    assert jobs and all(job == ("behaviour_job", config.workers) for job in jobs)
+    assert runs[0][0] > 0 and runs[1] == runs[0]

@@ -31,7 +31,7 @@ from induct.recognition.loss import batch_loss
 from induct.recognition.model import RecognitionConfig, RecognitionModel, grow_model, network, prior_logits
 from induct.recognition.targets import ContextLayout, ProgramArrays, collate_programs, program_arrays
 
-__all__ = ["TrainingItem", "training_items", "train", "evaluate_loss", "make_batch", "make_dreams"]
+__all__ = ["TrainingItem", "training_items", "train", "evaluate_loss", "make_batch", "make_dreams", "dream_key"]
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def train(model: RecognitionModel, frontiers_by_task: Mapping[str, Frontier], ta
         model = grow_model(model, library)
     model = RecognitionModel(model.library, model.featurizer, config, model.params)
     library = model.library
-    k_dream, k_order = jax.random.split(key)
+    k_dream, k_order = jax.random.split(key)  # k_dream is dream_key(key)
     t0 = time.perf_counter()
     if dreams is None:
         dreams = make_dreams(library, tasks, config, k_dream)
@@ -204,12 +204,23 @@ def train(model: RecognitionModel, frontiers_by_task: Mapping[str, Frontier], ta
     return model, metrics
 
 
-def make_dreams(library: Library, tasks: Sequence[Task], config: RecognitionConfig, key: jax.Array) -> list[Dream]:
-    """The fantasies ``config`` asks for (method, number, time budget)."""
+def make_dreams(library: Library, tasks: Sequence[Task], config: RecognitionConfig, key: jax.Array,
+                backend: Any = None, workers: int = 0) -> list[Dream]:
+    """The fantasies ``config`` asks for (method, number, time budget).
+
+    With a ``backend`` (a name or :class:`~induct.search.backends.Backend`) and ``workers``,
+    they are made on its workers, with the same result as in this process.
+    """
+    where = {"backend": backend, "workers": workers}
     if config.dream_method == "enumerate":
-        return dream_by_enumeration(library, tasks, config.n_dreams, key, seconds=config.dream_seconds)
+        return dream_by_enumeration(library, tasks, config.n_dreams, key, seconds=config.dream_seconds, **where)
     return dream(library, tasks, config.n_dreams, key, max_depth=config.dream_max_depth,
-                 seconds=config.dream_seconds)
+                 seconds=config.dream_seconds, **where)
+
+
+def dream_key(key: jax.Array) -> jax.Array:
+    """The key :func:`train` makes its dreams with, from the key it is given."""
+    return jax.random.split(key)[0]
 
 
 def _batch_items(replays: Sequence[TrainingItem], fantasies: Sequence[TrainingItem], size: int,

@@ -3,7 +3,9 @@
 Each worker is a separate process (``spawn`` context) that solves one task at a time.  A
 task's wall timeout is respected by the strategy itself; a worker that overruns it by more
 than a grace period, or dies (a primitive that calls ``os._exit``, a crash in an extension),
-is killed and replaced, and only that task is lost (its frontier records the error).
+is killed and replaced; the task is retried once, and keeps every entry the dead worker had
+streamed (its frontier records the error).  Log records of the workers' ``induct`` loggers
+are sent to the parent and emitted there.
 
 Grammars cross the process boundary as text: the library as a grammar file
 (:meth:`Library.to_text`) and the weights by production name, so that semantics defined as
@@ -28,6 +30,7 @@ from induct.search import base
 from induct.search.base import SearchConfig, get_strategy, streaming_entries
 from induct.search.decompose import search_with_decompositions
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
+from induct.search.worker_logs import emit, forwarding_logs, parent_level
 from induct.tasks import Task
 
 __all__ = ["solve_tasks", "solve_task", "collector_paused", "Progress", "grammar_to_spec", "grammar_from_spec",
@@ -193,7 +196,7 @@ def _worker_main(connection: Connection, parent: int | None = None) -> None:
             return
         if message is None:
             return
-        index, task, spec, strategy, config = message
+        index, task, spec, strategy, config, level = message
         connection.send(("start", index))
         try:
             # The answer is sent before the search's garbage is collected: the parent times
@@ -202,7 +205,10 @@ def _worker_main(connection: Connection, parent: int | None = None) -> None:
                 if name == top:  # a decomposition's hole searches stream nothing
                     connection.send(("entry", index, _entry_json(entry)))
 
-            with collector_paused(), streaming_entries(stream):
+            def forward(record: dict, index: int = index) -> None:
+                connection.send(("log", index, record))
+
+            with collector_paused(), streaming_entries(stream), forwarding_logs(forward, level):
                 grammar = grammar_from_spec(spec)
                 frontier = solve_task(task, grammar, strategy, config)
                 connection.send(("done", index, frontier.to_json()))
@@ -309,6 +315,7 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
     startup_deaths = 0
     saved: dict[int, list[dict]] = {}  # streamed entries of a task waiting for its retry
     retried: set[int] = set()
+    level = parent_level()
     try:
         while pending or any(w.task is not None for w in pool):
             for w in pool:
@@ -319,7 +326,7 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
                     if spec is None:
                         spec = specs[id(g)] = grammar_to_spec(g)
                     w.task, w.started, w.sent, w.streamed = i, None, time.monotonic(), []
-                    w.connection.send((i, tasks[i], spec, strategy, config))
+                    w.connection.send((i, tasks[i], spec, strategy, config, level))
             busy = [w for w in pool if w.task is not None]
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=0.2)
             now = time.monotonic()
@@ -383,7 +390,8 @@ def _merged(frontier: Frontier, streamed: Sequence[dict], library: Any, config: 
 
 
 def _startup_failure(exitcode: int | None) -> str:
-    return (f"the search's worker processes exit as they start (exit code {exitcode}), before taking any "
+    code = "" if exitcode is None else f" (exit code {exitcode})"
+    return (f"the search's worker processes exit as they start{code}, before taking any "
             "task. Workers are started with multiprocessing's 'spawn' method, which imports the main "
             "script in every worker: if a script calls induct's search or training at its top level, put "
             "that code under `if __name__ == \"__main__\":`. Or search in this process (workers=0).")
@@ -400,6 +408,8 @@ def _poll(w: _Worker, ready: list, now: float, limit: float) -> dict | tuple[str
                     w.acknowledged = True
                 elif message[0] == "entry":
                     w.streamed.append(message[2])
+                elif message[0] == "log":
+                    emit(message[2])
                 elif message[0] == "error":
                     return (message[2], False)
                 else:
