@@ -132,3 +132,12 @@ def test_a_grid_passes_between_primitives_without_conversion():
     hits = _objects_of.cache_info().hits
     assert RUN["count-objects"](once) == RUN["count-objects"](RUN["rot270"](RUN["rot90"](once)))
     assert _objects_of.cache_info().hits == hits + 1  # the same grid's components are found once
+
+
+def test_rotations_by_slicing_agree_with_numpy():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        g = rng.integers(0, 10, size=tuple(rng.integers(1, 7, size=2))).astype(np.uint8)
+        for name, want in (("rot90", np.rot90(g, -1)), ("rot180", np.rot90(g, 2)), ("rot270", np.rot90(g, 1)),
+                           ("antitranspose", np.rot90(g, 2).T)):
+            assert P[name](g).tolist() == want.tolist(), name
