@@ -35,13 +35,13 @@ def _config(quick: bool, domain: str = "lists", **changes):
     from induct.wake_sleep import TrainConfig
 
     if quick:
-        base = TrainConfig(domain=domain, iterations=2, batch_size=24, max_programs=30_000, timeout=10,
-                           test_max_programs=30_000, test_timeout=10, recognition_steps=100, dreams=100,
-                           compression_iterations=3, seed=0)
+        base = TrainConfig().replace(domain=domain, iterations=2, batch_size=24, test_max_programs=30_000,
+                                     test_timeout=10, seed=0, search={"max_programs": 30_000, "timeout": 10},
+                                     recognition={"steps": 100, "n_dreams": 100}, compression={"iterations": 3})
     else:
-        base = TrainConfig(domain=domain, iterations=100, batch_size=40, max_programs=400_000, timeout=30,
-                           test_max_programs=20_000, test_timeout=10, recognition_steps=600, dreams=500,
-                           compression_iterations=5, seed=0)
+        base = TrainConfig().replace(domain=domain, iterations=100, batch_size=40, test_max_programs=20_000,
+                                     test_timeout=10, seed=0, search={"max_programs": 400_000, "timeout": 30},
+                                     recognition={"steps": 600, "n_dreams": 500}, compression={"iterations": 5})
     return base.replace(**changes)
 
 
@@ -157,12 +157,12 @@ def main() -> None:
     suffix = "_quick" if quick else ""
     variants = [("full", {})]
     if quick or args.ablations:
-        variants += [("no-recognition", {"recognition": False}), ("no-compression", {"compression": False}),
-                     ("no-decomposition", {"decompose": 0.0})]
+        variants += [("no-recognition", {"use_recognition": False}), ("no-compression", {"use_compression": False}),
+                     ("no-decomposition", {"search.decompose": 0.0})]
     if args.variants:
         wanted = [v.strip() for v in args.variants.split(",") if v.strip()]
-        known = {"full": {}, "no-recognition": {"recognition": False}, "no-compression": {"compression": False},
-                 "no-decomposition": {"decompose": 0.0}}
+        known = {"full": {}, "no-recognition": {"use_recognition": False}, "no-compression": {"use_compression": False},
+                 "no-decomposition": {"search.decompose": 0.0}}
         unknown = [v for v in wanted if v not in known]
         if unknown:
             parser.error(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(known)}")
@@ -179,7 +179,7 @@ def main() -> None:
         budget = (minutes if name == "full" else min(minutes, 4)) * 60
         metrics = _learn(name, config, run_dir, budget, 24 if small else None)
         timeout = test_timeout if name == "full" else 5
-        final = _final_test(run_dir, timeout, args.workers, 24 if small else None, timeout / 2, config.decompose)
+        final = _final_test(run_dir, timeout, args.workers, 24 if small else None, timeout / 2, config.search.decompose)
         result["variants"][name] = {
             "config": config.to_dict(), "run_dir": str(run_dir),
             "per_iteration": [{"iteration": m["iteration"], "train_solved_total": m["train_solved_total"],

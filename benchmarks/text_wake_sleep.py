@@ -118,12 +118,12 @@ def main() -> None:
         return task_grammars(state.model, part)
 
     result["learned"] = resumable_test("learned", test_tasks, learned, timeout, args.workers,
-                                       run_dir / "final_test.jsonl", config.decompose)
+                                       run_dir / "final_test.jsonl", config.search.decompose)
     path = write_result(f"text_wake_sleep{suffix}", result)
     if not args.skip_base:
         base = Grammar.from_library(load_library(domain.grammar))
         result["base_grammar"] = resumable_test("base grammar", test_tasks, lambda part: base, timeout,
-                                                args.workers, run_dir / "base_test.jsonl", config.decompose)
+                                                args.workers, run_dir / "base_test.jsonl", config.search.decompose)
         path = write_result(f"text_wake_sleep{suffix}", result)
     print(f"\n{'prior':<14} {'SyGuS solved':>14} {'median s':>9}   (target: >= 92 of 108; DreamCoder 91, CVC4 89)")
     for name in ("learned", "base_grammar"):

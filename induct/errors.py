@@ -14,6 +14,7 @@ __all__ = [
     "GrammarFileError",
     "TaskError",
     "EvaluationError",
+    "ConfigError",
     "MissingDependency",
     "caret_snippet",
 ]
@@ -83,3 +84,19 @@ class MissingDependency(InductError):
 
 class EvaluationError(InductError):
     """A program failed on an input (exception, step, size or time limit)."""
+
+
+class ConfigError(InductError):
+    """A configuration value that is missing, unknown, of the wrong type or out of range.
+
+    ``key`` names the setting (``search.timeout``, or ``SearchConfig.timeout`` when a config is
+    built in code) and ``problem`` says what is wrong with it; ``source`` is the file or the
+    command line it came from, when known.
+    """
+
+    def __init__(self, problem: str, key: str = "", source: str = ""):
+        self.problem = problem
+        self.key = key
+        self.source = source
+        text = f"{key} {problem}" if key else problem
+        super().__init__(f"{source}: {text}" if source else text)

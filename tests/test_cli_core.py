@@ -49,7 +49,7 @@ def test_check_prints_types_and_primitives(capsys):
     assert "semantics induct.domains.lists.semantics" in out
     assert "types: int, bool, list/1" in out
     assert "fold" in out and "list(t0) -> t1 -> (t0 -> t1 -> t1) -> t1" in out
-    assert out.strip().splitlines()[-1] == "22 primitives, 0 inventions"
+    assert out.strip().splitlines()[-1] == "23 primitives, 0 inventions"
 
 
 def test_check_refuses_a_broken_grammar_with_its_location(capsys, tmp_path):
@@ -181,13 +181,22 @@ def test_no_command_prints_help_and_exits_2(capsys):
     assert code == 2 and "usage: induct" in out
 
 
-def test_train_help_describes_every_config_field(capsys):
-    from dataclasses import fields
-
+def test_train_help_describes_every_config_field_grouped_by_config(capsys):
+    from induct.config import settings
     from induct.wake_sleep import TrainConfig
-    from induct.wake_sleep.config import FIELD_HELP
+    from induct.wake_sleep.config import ALIASES, FIELD_HELP, FIXED
 
-    assert set(FIELD_HELP) == {f.name for f in fields(TrainConfig)}
+    every = list(settings(TrainConfig, FIXED))
+    assert {"search.timeout", "compression.library_size_penalty", "recognition.steps",
+            "compression.costs.leaf"} <= {s.path for s in every}
+    assert all(FIELD_HELP.get(s.path) for s in every)
     code, out, _ = _run(capsys, "train", "--help")
     assert code == 0
-    assert "share of each task's budget first given" in " ".join(out.split())
+    text = " ".join(out.split())
+    assert all(s.flag in out for s in every)
+    assert all("--" + old.replace("_", "-") in out for old in ALIASES)
+    groups = [text.index(title) for title in ("run settings ([train] table)", "([search] table)",
+                                              "([compression] table)", "([recognition] table)")]
+    assert groups == sorted(groups)
+    assert text.index("--search.max-frontier") > groups[1] and text.index("--recognition.n-dreams") > groups[3]
+    assert "given first to the holes of the deductions" in text

@@ -15,6 +15,12 @@ from induct.wake_sleep import ConfigError, TrainConfig, load_config
     ("test_timeout", math.inf),
     ("recognition_seconds", math.nan),
     ("structure_penalty", math.inf),
+    ("search.timeout", math.inf),     # a training run's safety net must be finite
+    ("search.max_frontier", 0),
+    ("compression.max_arity", 4),     # training learns inventions of at most 3 arguments
+    ("compression.pseudocounts", math.nan),
+    ("recognition.learning_rate", -1e-3),
+    ("recognition.dream_method", "guess"),
 ])
 def test_bad_values_are_refused(field, value):
     with pytest.raises(ConfigError, match=field):

@@ -54,7 +54,7 @@ def test_a_filter_shaped_task_is_found_through_its_predicate(lists_library):
     assert found.stats.strategy == "enumerate+deduction"
     for entry in found.entries:
         assert _correct(entry.program, task, lists_library)
-        assert entry.log_prior == pytest.approx(grammar.log_prior(entry.program, task.request_type))
+        assert entry.log_prior == pytest.approx(grammar.bind(task).log_prior(entry.program, task.request_type))
     assert str(found.entries[0].program).startswith("(lambda (fold $0 empty (lambda (lambda (if ")
 
 
@@ -152,8 +152,8 @@ def test_the_share_is_checked():
     with pytest.raises(InductError, match="decompose"):
         SearchConfig(decompose=1.0)
     with pytest.raises(ConfigError, match="decompose"):
-        TrainConfig(decompose=-0.1)
-    assert TrainConfig().replace(decompose="0").decompose == 0.0
+        TrainConfig().replace(decompose=-0.1)
+    assert TrainConfig().replace(decompose="0").search.decompose == 0.0
 
 
 def test_solve_refuses_a_share_out_of_range(capsys):

@@ -95,8 +95,9 @@ def test_the_guide_example_trains_and_its_run_solves_new_tasks(tmp_path, capsys)
     from induct.cli import main
     from induct.wake_sleep import TrainConfig, train
 
-    config = TrainConfig(domain="arith", iterations=1, batch_size=11, max_programs=20_000, test_max_programs=20_000,
-                         recognition_steps=10, dreams=10, workers=1, seed=0)
+    config = TrainConfig().replace(domain="arith", iterations=1, batch_size=11, test_max_programs=20_000, workers=1,
+                                   seed=0, search={"max_programs": 20_000},
+                                   recognition={"steps": 10, "n_dreams": 10})
     result = train(config, tmp_path / "run", progress=False)
     metrics = result.metrics[-1]
     assert metrics["train_solved_total"] >= 8 and metrics["test_total"] == 11

@@ -58,8 +58,8 @@ def test_a_short_training_on_ray_gives_the_pools_library_and_frontiers(cluster, 
 
     data = Path(__file__).parent / "data"
     domain = Domain("tiny", str(data / "tiny.induct"), str(data / "tiny_tasks.json"), "train", ("test",))
-    config = TrainConfig(iterations=2, batch_size=4, max_programs=3000, test_max_programs=2000, workers=2,
-                         recognition=False, seed=1)
+    config = TrainConfig().replace(iterations=2, batch_size=4, test_max_programs=2000, workers=2,
+                                   use_recognition=False, seed=1, search={"max_programs": 3000})
     local = train(config, tmp_path / "local", domain=domain, progress=False)
     remote = train(config.replace(backend="ray"), tmp_path / "ray", domain=domain, progress=False)
     assert remote.library.to_text() == local.library.to_text()

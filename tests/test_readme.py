@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -35,7 +36,10 @@ def test_library_api_example_trains_a_user_domain(tmp_path):
     assert blocks, "the README has no Python example"
     script = tmp_path / "example.py"
     script.write_text(blocks[0])
-    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    # The example runs this checkout's induct, whatever is installed.
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(README.parent), os.environ.get("PYTHONPATH")]))}
+    done = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                          env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "test task(s) solved" in done.stdout
     assert (tmp_path / "runs" / "arith" / "checkpoints" / "iteration_0002" / "MANIFEST.json").exists()

@@ -17,6 +17,7 @@ from induct.recognition import (
     training_items,
 )
 from induct.search.frontier import Frontier, FrontierEntry
+from induct.errors import ConfigError
 from induct.tasks import Example, Task
 from induct.types import parse_type
 
@@ -78,7 +79,7 @@ def test_loss_equals_negative_log_prior(lists_library, small_config, head, stric
     for task, loss in zip(tasks, losses):
         g = predict_grammar(model, task)
         assert isinstance(g, ContextualGrammar if head == "contextual" else Grammar)
-        expected = -g.log_prior(frontiers[task.name].best.program, task.request_type)
+        expected = -g.bind(task).log_prior(frontiers[task.name].best.program, task.request_type)
         assert math.isfinite(expected)
         assert loss == pytest.approx(expected, rel=1e-4, abs=1e-4)
     # the batch loss is the mean over real tasks (padding tasks carry no weight)
@@ -231,13 +232,13 @@ def test_train_requires_a_key(lists_library, small_config):
 def test_config_is_validated():
     from induct.recognition import RecognitionError
 
-    with pytest.raises(RecognitionError, match="head"):
+    with pytest.raises(ConfigError, match="head"):
         RecognitionConfig(head="trigram")
-    with pytest.raises(RecognitionError, match="dream_fraction"):
+    with pytest.raises(ConfigError, match="dream_fraction"):
         RecognitionConfig(dream_fraction=2.0)
-    with pytest.raises(RecognitionError, match="prior_mix"):
+    with pytest.raises(ConfigError, match="prior_mix"):
         RecognitionConfig(prior_mix=1.0)
-    with pytest.raises(RecognitionError, match="unknown"):
+    with pytest.raises(ConfigError, match="unknown"):
         RecognitionConfig().replace(hidden=3)
 
 

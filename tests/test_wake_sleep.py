@@ -21,8 +21,9 @@ from induct.wake_sleep.checkpoint import latest_checkpoint
 
 DATA = Path(__file__).parent / "data"
 DOMAIN = Domain("tiny", str(DATA / "tiny.induct"), str(DATA / "tiny_tasks.json"), "train", ("test",))
-CONFIG = TrainConfig(iterations=2, batch_size=9, max_programs=20_000, timeout=60, test_timeout=60,
-                     workers=2, recognition_steps=10, dreams=10, compression_iterations=3, seed=3)
+CONFIG = TrainConfig().replace(iterations=2, batch_size=9, test_timeout=60, workers=2, seed=3,
+                               search={"max_programs": 20_000, "timeout": 60},
+                               recognition={"steps": 10, "n_dreams": 10}, compression={"iterations": 3})
 
 
 def _entries(run_dir: Path) -> dict:
@@ -125,7 +126,7 @@ from induct.wake_sleep import Domain, TrainConfig, train
 
 if __name__ == "__main__":
     domain = Domain("tiny", {grammar!r}, {tasks!r}, "train", ("test",))
-    config = TrainConfig(**{config!r})
+    config = TrainConfig().replace(**{config!r})
     train(config, Path(sys.argv[1]), domain=domain, progress=False)
 """
 
@@ -136,8 +137,11 @@ def test_sigkill_mid_iteration_then_resume_matches_uninterrupted(finished_run, t
     script = tmp_path / "run_tiny.py"
     fields = {k: v for k, v in CONFIG.to_dict().items() if v is not None}
     script.write_text(textwrap.dedent(_SCRIPT).format(grammar=DOMAIN.grammar, tasks=DOMAIN.tasks, config=fields))
+    # The script runs this checkout's induct, whatever is installed.
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
     proc = subprocess.Popen([sys.executable, str(script), str(run_dir)], start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.time() + 240
         first = run_dir / "checkpoints" / "iteration_0001" / "MANIFEST.json"
@@ -284,6 +288,51 @@ def test_resume_trusts_a_module_shipped_with_induct_and_one_the_user_names(finis
     assert main(["resume", str(planted), "--quiet", "--trust-semantics", "planted_semantics"]) == 2
     assert marker.exists()
     assert "no semantics" in capsys.readouterr().err
+
+
+# CONFIG as the previous version wrote it into config.toml: one flat [train] table.
+_FLAT_CONFIG = """# induct train configuration
+[train]
+domain = "lists"
+iterations = 2
+batch_size = 9
+task_order = "unsolved-first"
+max_programs = 20000
+timeout = 60
+test_every = 1
+test_max_programs = 20000
+test_timeout = 60
+max_test_tasks = 0
+workers = 2
+backend = "local"
+address = ""
+strategy = "enumerate"
+frontier_size = 5
+generative_wake = true
+decompose = 0.25
+recognition = true
+recognition_steps = 10
+recognition_seconds = 0.0
+dreams = 10
+compression = true
+compression_iterations = 3
+arity = 2
+structure_penalty = 1.0
+size_penalty = 1.5
+pseudocounts = 30.0
+top_k = 2
+seed = 3
+"""
+
+
+def test_a_run_written_by_the_previous_version_still_resumes(finished_run, tmp_path):
+    run_dir = _copy_run(finished_run, tmp_path)
+    (run_dir / "config.toml").write_text(_FLAT_CONFIG)
+    config, _, state = load_run(run_dir)
+    assert config == CONFIG and state.iteration == 2
+    result = resume(run_dir, domain=DOMAIN, progress=False)
+    assert result.state.iteration == 2
+    assert (run_dir / "library.induct").read_text() == (finished_run[0] / "library.induct").read_text()
 
 
 def test_a_run_directory_is_used_by_one_process_at_a_time(finished_run, tmp_path, capsys):

@@ -3,43 +3,41 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import fields
 
 from induct.cli import UsageError, add_command
-from induct.wake_sleep.config import FIELD_HELP, TrainConfig, load_config
 
 
-def _add_config_overrides(p: argparse.ArgumentParser) -> None:
-    """One --flag per config field (``--batch-size 10``, ``--recognition false``)."""
-    group = p.add_argument_group("config overrides (each overrides the config file's field)")
-    for f in fields(TrainConfig):
-        if f.name in ("domain", "iterations"):
-            continue
-        flag = "--" + f.name.replace("_", "-")
-        default = f.default
-        shown = ",".join(default) if isinstance(default, tuple) else default
-        group.add_argument(flag, dest=f.name, default=None, metavar=f.name.upper(),
-                           help=f"{FIELD_HELP.get(f.name, '')} (default: {shown})".lstrip())
+def _add_config_overrides(p: argparse.ArgumentParser) -> list:
+    """One option per setting, grouped by config: ``--batch-size 10``, ``--search.timeout 5``,
+    ``--recognition.steps 50``; the previous version's flat flags (``--timeout``) are aliases."""
+    from induct.config import add_arguments
+    from induct.wake_sleep.config import FIELD_HELP, FIXED, TITLES, TrainConfig, aliases_of
+
+    helps = dict(FIELD_HELP)
+    from induct.domain import domain_names
+
+    helps["domain"] = f"a registered domain: {', '.join(domain_names())} (see induct domains)"
+    return add_arguments(p, TrainConfig(), helps, FIXED, aliases_of(), TITLES)
 
 
 @add_command("train", "run the wake-sleep loop: search, compress into a library, train the neural prior")
 def _train(p: argparse.ArgumentParser):
-    p.add_argument("config", nargs="?", help="a TOML config file (every field optional)")
-    from induct.domain import domain_names
-
-    p.add_argument("--domain", default=None,
-                   help=f"a registered domain: {', '.join(domain_names())} (default lists; see induct domains)")
-    p.add_argument("--iterations", default=None, help="wake-sleep iterations (default 3)")
+    p.add_argument("config", nargs="?", help="a TOML config file: a [train] table and [search], [compression], "
+                                             "[recognition] tables, every setting optional")
     p.add_argument("--out", default="runs/latest", help="run directory (default runs/latest)")
     p.add_argument("--overwrite", action="store_true", help="start over in an existing run directory")
     p.add_argument("--quiet", action="store_true", help="no live progress")
-    _add_config_overrides(p)
+    p.usage = "induct train [CONFIG] [--out OUT] [--overwrite] [--quiet] [--SETTING VALUE ...]"
+    p.epilog = ("Settings are read from the config file, then from these options; each option names a "
+                "setting by its path in the file (--search.timeout is timeout in the [search] table).")
+    settings = _add_config_overrides(p)
 
     def run(args: argparse.Namespace) -> int:
         from induct.wake_sleep import train, write_run_report
+        from induct.config import given
+        from induct.wake_sleep.config import ALIASES, SWITCHES, load_config
 
-        overrides = {f.name: getattr(args, f.name) for f in fields(TrainConfig) if getattr(args, f.name, None) is not None}
-        config = load_config(args.config, **overrides)
+        config = load_config(args.config, **given(args, settings, set(ALIASES) | set(SWITCHES)))
         result = train(config, args.out, progress=not args.quiet, overwrite=args.overwrite)
         _summary(result)
         paths = write_run_report(result.run_dir)

@@ -214,7 +214,8 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
 
 
 def _score(programs, weights, base, inventions, config: CompressionConfig) -> Objective:
-    return objective(programs, weights, base, inventions, config.aic, config.structure_penalty, config.pseudocounts)
+    return objective(programs, weights, base, inventions, config.library_size_penalty,
+                     config.invention_size_penalty, config.pseudocounts)
 
 
 def _type_filter(corpus: Corpus, library):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from induct.errors import InductError
+from induct.config import at_least, finite, identifier, in_range, non_negative, one_of, positive, validate
 
 __all__ = ["CostModel", "CompressionConfig", "STITCH_COSTS"]
 
@@ -23,11 +23,8 @@ class CostModel:
     app: int = 1
 
     def __post_init__(self) -> None:
-        for name in ("leaf", "lam", "app"):
-            if getattr(self, name) < 0:
-                raise InductError(f"CostModel.{name} must be ≥ 0, got {getattr(self, name)}")
-        if self.leaf == 0:
-            raise InductError("CostModel.leaf must be > 0 (an invention use must cost something)")
+        # leaf > 0: an invention use must cost something
+        validate(self, {"leaf": positive, "lam": non_negative, "app": non_negative})
 
 
 STITCH_COSTS = CostModel()
@@ -40,8 +37,10 @@ class CompressionConfig:
     Attributes:
         iterations: at most this many inventions are added (one per greedy step).
         max_arity: most holes an invention may have (0–3 are supported well).
-        structure_penalty: μ, the prior's cost per leaf of an invention body.
-        aic: λ, the cost per production of the library.
+        invention_size_penalty: μ, the objective's cost per unit of invention body size (each
+            symbol of a body counts 1, each variable 0.1).
+        library_size_penalty: λ, the objective's cost per production of the library (what each
+            new invention costs, whatever its body).
         pseudocounts: added to every production's use count when θ is re-estimated.
         top_k: programs kept per task (highest posterior weight) by ``compress_frontiers``.
         stop: ``"objective"`` accepts an abstraction only if DreamCoder's objective
@@ -71,8 +70,8 @@ class CompressionConfig:
 
     iterations: int = 10
     max_arity: int = 3
-    structure_penalty: float = 1.5
-    aic: float = 1.0
+    invention_size_penalty: float = 1.5
+    library_size_penalty: float = 1.0
     pseudocounts: float = 30.0
     top_k: int = 2
     stop: str = "objective"
@@ -85,28 +84,9 @@ class CompressionConfig:
     across_programs: bool = False
 
     def __post_init__(self) -> None:
-        if not isinstance(self.iterations, int) or self.iterations < 0:
-            raise InductError(f"CompressionConfig.iterations must be an int ≥ 0, got {self.iterations!r}")
-        if not isinstance(self.max_arity, int) or not 0 <= self.max_arity <= 6:
-            raise InductError(f"CompressionConfig.max_arity must be an int in 0..6, got {self.max_arity!r}")
-        for name in ("structure_penalty", "aic", "pseudocounts"):
-            if getattr(self, name) < 0:
-                raise InductError(f"CompressionConfig.{name} must be ≥ 0, got {getattr(self, name)!r}")
-        if self.pseudocounts <= 0:
-            raise InductError("CompressionConfig.pseudocounts must be > 0 (θ would be log 0 for unused productions)")
-        if not isinstance(self.top_k, int) or self.top_k < 1:
-            raise InductError(f"CompressionConfig.top_k must be an int ≥ 1, got {self.top_k!r}")
-        if self.stop not in ("objective", "utility"):
-            raise InductError(f"CompressionConfig.stop must be 'objective' or 'utility', got {self.stop!r}")
-        if not isinstance(self.candidates, int) or self.candidates < 1:
-            raise InductError(f"CompressionConfig.candidates must be an int ≥ 1, got {self.candidates!r}")
-        if not isinstance(self.min_uses, int) or self.min_uses < 1:
-            raise InductError(f"CompressionConfig.min_uses must be an int ≥ 1, got {self.min_uses!r}")
-        if self.max_expansions is not None and (not isinstance(self.max_expansions, int) or self.max_expansions < 1):
-            raise InductError(f"CompressionConfig.max_expansions must be None or an int ≥ 1, got {self.max_expansions!r}")
-        if not isinstance(self.across_programs, bool):
-            raise InductError(f"CompressionConfig.across_programs must be a bool, got {self.across_programs!r}")
-        if not isinstance(self.renamings, bool):
-            raise InductError(f"CompressionConfig.renamings must be a bool, got {self.renamings!r}")
-        if not self.name_prefix.isidentifier():
-            raise InductError(f"CompressionConfig.name_prefix must be an identifier, got {self.name_prefix!r}")
+        # pseudocounts > 0: θ would be log 0 for unused productions
+        validate(self, {"iterations": non_negative, "max_arity": in_range(0, 6),
+                        "invention_size_penalty": non_negative & finite, "library_size_penalty": non_negative & finite,
+                        "pseudocounts": positive & finite, "top_k": at_least(1), "stop": one_of("objective", "utility"),
+                        "candidates": at_least(1), "min_uses": at_least(1), "max_expansions": at_least(1),
+                        "name_prefix": identifier})

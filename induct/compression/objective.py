@@ -35,7 +35,11 @@ VARIABLE = "$var"
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    """The parts of J: ``value = log_likelihood − aic·library_size − structure_penalty·invention_size``."""
+    """The parts of J: ``value = log_likelihood − λ·library_size − μ·invention_size``.
+
+    λ and μ are :class:`~induct.compression.CompressionConfig`'s ``library_size_penalty`` and
+    ``invention_size_penalty``.
+    """
 
     value: float
     log_likelihood: float
@@ -76,7 +80,7 @@ def production_counts(programs: Sequence[Program], weights: Sequence[float]) -> 
 
 
 def objective(programs: Sequence[Program], weights: Sequence[float], base_productions: Iterable[str],
-              inventions: Sequence[Invented], aic: float, structure_penalty: float,
+              inventions: Sequence[Invented], library_size_penalty: float, invention_size_penalty: float,
               pseudocounts: float) -> Objective:
     """J for the library ``base_productions ∪ inventions`` on the (rewritten) ``programs``.
 
@@ -85,7 +89,7 @@ def objective(programs: Sequence[Program], weights: Sequence[float], base_produc
         weights: posterior weight of each entry.
         base_productions: the names of the library's primitives (and earlier inventions).
         inventions: the inventions learned so far (their bodies are priced by size).
-        aic, structure_penalty, pseudocounts: λ, μ and α.
+        library_size_penalty, invention_size_penalty, pseudocounts: λ, μ and α.
     """
     counts = production_counts(programs, weights)
     vocabulary = set(base_productions) | {_symbol(i) for i in inventions} | {VARIABLE}
@@ -95,5 +99,5 @@ def objective(programs: Sequence[Program], weights: Sequence[float], base_produc
     ll = sum(c * (math.log(c + pseudocounts) - log_total) for c in counts.values())
     library_size = len(vocabulary) - 1
     body_size = sum(invention_size(i.body) for i in inventions)
-    value = ll - aic * library_size - structure_penalty * body_size
+    value = ll - library_size_penalty * library_size - invention_size_penalty * body_size
     return Objective(value, ll, library_size, body_size)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import jax
@@ -27,9 +27,10 @@ from induct.errors import InductError
 from induct.grammar import ContextualGrammar, Grammar
 from induct.tasks import Task
 
+from induct.recognition.config import RecognitionConfig
 from induct.recognition.features import Featurizer, make_featurizer
 from induct.recognition.network import ENCODERS, RecognitionNetwork
-from induct.recognition.targets import HEADS, ContextLayout
+from induct.recognition.targets import ContextLayout
 
 __all__ = [
     "RecognitionConfig", "RecognitionModel", "RecognitionError", "predict_logits", "predict_grammar",
@@ -39,96 +40,6 @@ __all__ = [
 
 class RecognitionError(InductError):
     """A recognition model that cannot be built, trained, loaded or applied as asked."""
-
-
-@dataclass(frozen=True)
-class RecognitionConfig:
-    """Everything that shapes a recognition model and its training (validated on construction).
-
-    Attributes:
-        head: ``"contextual"`` (a distribution per parent/argument) or ``"unigram"``.
-        encoder: sequence cell, ``"conv"`` or ``"gru"`` (ignored by grid/points featurizers).
-        embedding_dim, hidden_dim: network widths.
-        head_init_scale: standard deviation of the head kernel at initialisation.
-        prior_offset: the network predicts a correction to the library's own log-weights
-            (its fitted unigram prior) rather than the log-weights themselves, so an
-            untrained or little-trained model searches like the library's prior.
-        prior_mix: weight of the library's prior in the grammars used for search: each
-            context's distribution is ``(1 − prior_mix)·network + prior_mix·library``.  A
-            confident network can make a production nearly certain in its own argument
-            (``cons`` under ``cons``), and such near-free cycles flood enumeration with
-            programs of almost equal cost; the mixture bounds every choice's probability.
-        batch_size: tasks per gradient step (the batch is always padded to this size).
-        learning_rate: Adam's step size.
-        steps: gradient steps of one :func:`~induct.recognition.train` call.
-        seconds: optional wall-time budget of one training call (stops whichever comes first).
-        dream_fraction: share of each batch drawn from dreams (rest: replays).
-        n_dreams: distinct fantasies to aim for per training call.
-        dream_method: ``"enumerate"`` (programs in prior order) or ``"sample"`` (from the prior).
-        dream_seconds: optional wall-time budget for making dreams.
-        dream_max_depth: depth bound of sampled programs.
-        max_programs: programs per frontier used in the loss (the most probable ones).
-        max_choices: longest program (choice points) used in the loss; longer ones are skipped.
-        progress: print a progress line on stderr while training.
-    """
-
-    head: str = "contextual"
-    encoder: str = "conv"
-    embedding_dim: int = 32
-    hidden_dim: int = 64
-    head_init_scale: float = 0.01
-    prior_offset: bool = True
-    prior_mix: float = 0.25
-    batch_size: int = 32
-    learning_rate: float = 1e-3
-    steps: int = 2000
-    seconds: float | None = None
-    dream_fraction: float = 0.5
-    n_dreams: int = 2000
-    dream_method: str = "enumerate"
-    dream_seconds: float | None = None
-    dream_max_depth: int = 6
-    max_programs: int = 4
-    max_choices: int = 64
-    progress: bool = True
-
-    def __post_init__(self) -> None:
-        if self.head not in HEADS:
-            raise RecognitionError(f"head must be one of {', '.join(HEADS)}, got {self.head!r}")
-        if self.encoder not in ("conv", "gru"):
-            raise RecognitionError(f"encoder must be 'conv' or 'gru', got {self.encoder!r}")
-        for name in ("embedding_dim", "hidden_dim", "batch_size", "max_programs", "max_choices",
-                     "dream_max_depth"):
-            if getattr(self, name) < 1:
-                raise RecognitionError(f"RecognitionConfig.{name} must be ≥ 1, got {getattr(self, name)}")
-        if self.steps < 0 or self.n_dreams < 0:
-            raise RecognitionError("RecognitionConfig.steps and n_dreams must be ≥ 0")
-        if self.dream_method not in ("enumerate", "sample"):
-            raise RecognitionError(f"dream_method must be 'enumerate' or 'sample', got {self.dream_method!r}")
-        if self.dream_seconds is not None and self.dream_seconds <= 0:
-            raise RecognitionError("dream_seconds must be positive (or None)")
-        if not 0.0 <= self.prior_mix < 1.0:
-            raise RecognitionError(f"prior_mix must be in [0, 1), got {self.prior_mix}")
-        if not 0.0 <= self.dream_fraction <= 1.0:
-            raise RecognitionError(f"dream_fraction must be in [0, 1], got {self.dream_fraction}")
-        if self.learning_rate <= 0 or (self.seconds is not None and self.seconds <= 0):
-            raise RecognitionError("learning_rate and seconds must be positive")
-
-    def replace(self, **changes: Any) -> "RecognitionConfig":
-        known = {f.name for f in fields(self)}
-        unknown = set(changes) - known
-        if unknown:
-            raise RecognitionError(f"unknown RecognitionConfig option(s) {', '.join(sorted(unknown))}; "
-                                   f"known: {', '.join(sorted(known))}")
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        values.update(changes)
-        return RecognitionConfig(**values)
-
-    def architecture(self) -> dict[str, Any]:
-        """The options that fix the parameters' shapes and meaning (written into saved models)."""
-        return {"head": self.head, "encoder": self.encoder, "embedding_dim": self.embedding_dim,
-                "hidden_dim": self.hidden_dim, "head_init_scale": self.head_init_scale,
-                "prior_offset": self.prior_offset}
 
 
 @dataclass(frozen=True)

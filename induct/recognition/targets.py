@@ -11,7 +11,7 @@ arrays that the jitted loss reads.  Python ``Program`` objects stop here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -20,11 +20,11 @@ from induct.grammar import NO_PARENT, VARIABLE_PARENT, Context, Grammar, Likelih
 from induct.programs import Program
 from induct.types import Type, arguments_of
 
+from induct.recognition.config import HEADS
 from induct.recognition.features import bucket
 
 __all__ = ["ContextLayout", "ProgramArrays", "program_arrays", "collate_programs", "HEADS"]
 
-HEADS = ("contextual", "unigram")
 
 
 @dataclass(frozen=True)
@@ -120,16 +120,19 @@ def summary_arrays(summary: LikelihoodSummary, layout: ContextLayout) -> Program
 
 
 def program_arrays(program: Program, request: Type, library: Library, layout: ContextLayout,
-                   _grammar_cache: dict | None = None) -> ProgramArrays:
-    """The arrays of ``program`` at ``request`` (its summary under a grammar with finite weights).
+                   _grammar_cache: dict | None = None, task: Any = None) -> ProgramArrays:
+    """The arrays of ``program`` at ``request`` (its summary under a grammar with finite weights),
+    for ``task`` when given (its task-bound literals' constants then count as they did in search).
 
     Raises:
         PriorError: the program is not η-long or not typeable at ``request``.
     """
     # Which candidates exist depends only on types when every weight is finite, so a
     # uniform grammar gives the summary that any predicted grammar would give.
+    if task is not None:
+        library = library.bind(task)
     grammar = Grammar.uniform(library) if _grammar_cache is None else _grammar_cache.setdefault(
-        id(library), Grammar.uniform(library))
+        library, Grammar.uniform(library))
     return summary_arrays(summarize(grammar, program, request), layout)
 
 

@@ -66,7 +66,7 @@ def training_items(model: RecognitionModel, frontiers: Sequence[Frontier], tasks
             if w <= 0 or len(weighted) >= model.config.max_programs:
                 continue
             try:
-                arrays = program_arrays(e.program, f.request_type, model.library, layout, cache)
+                arrays = program_arrays(e.program, f.request_type, model.library, layout, cache, task)
             except InductError as err:
                 log.debug("skipping %s of %s: %s", e.program, f.task_name, err)
                 continue

@@ -14,7 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Protocol
 
-from induct.errors import InductError
+from induct.config import at_least, in_range, positive, validate
+from induct.errors import ConfigError, InductError
 from induct.programs import Program
 from induct.programs.limits import Limits
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
@@ -72,25 +73,16 @@ class SearchConfig:
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not self.timeout > 0:
-            raise InductError(f"timeout must be positive, got {self.timeout}")
-        if self.max_frontier < 1:
-            raise InductError(f"max_frontier must be at least 1, got {self.max_frontier}")
-        if self.max_programs is not None and self.max_programs < 1:
-            raise InductError(f"max_programs must be at least 1 (or None), got {self.max_programs}")
-        if not self.band_width > 0:
-            raise InductError(f"band_width must be positive, got {self.band_width}")
-        if self.max_stored < 1:
-            raise InductError(f"max_stored must be at least 1, got {self.max_stored}")
-        if not self.max_cost > 0:
-            raise InductError(f"max_cost must be positive, got {self.max_cost}")
-        if not 0 <= self.decompose < 1:
-            raise InductError(f"decompose must be in [0, 1), got {self.decompose}")
-        if self.steps < 1 or not self.example_seconds > 0:
-            raise InductError("steps and example_seconds must be positive")
+        validate(self, {"timeout": positive, "max_frontier": at_least(1), "max_programs": at_least(1),
+                        "band_width": positive, "max_stored": at_least(1), "max_cost": positive,
+                        "decompose": in_range(0, 1, include_high=False), "steps": at_least(1),
+                        "example_seconds": positive})
         from induct.likelihood import make_likelihood
 
-        make_likelihood(self.likelihood, **dict(self.likelihood_options))  # validates name and options
+        try:
+            make_likelihood(self.likelihood, **dict(self.likelihood_options))  # validates name and options
+        except InductError as e:
+            raise ConfigError(f"cannot be used: {e}", "SearchConfig.likelihood") from None
 
     @property
     def limits(self) -> Limits:

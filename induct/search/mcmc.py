@@ -42,6 +42,7 @@ from typing import Any, Mapping
 
 import numpy as np
 
+from induct.config import at_least, non_negative, one_of, validate
 from induct.errors import InductError
 from induct.likelihood import LikelihoodModel, make_likelihood
 from induct.programs import Program
@@ -88,22 +89,9 @@ class MCMCConfig:
     engine: str = "auto"
 
     def __post_init__(self) -> None:
-        if self.steps is not None and self.steps < 1:
-            raise InductError(f"steps must be at least 1 (or None to run until the deadline), got {self.steps}")
-        if self.chains < 1:
-            raise InductError(f"chains must be at least 1, got {self.chains}")
-        if not self.max_temperature >= 1.0:
-            raise InductError(f"max_temperature must be at least 1, got {self.max_temperature}")
-        if self.swap_every < 1:
-            raise InductError(f"swap_every must be at least 1, got {self.swap_every}")
-        if self.max_depth < 1:
-            raise InductError(f"max_depth must be at least 1, got {self.max_depth}")
-        if self.frontier_size < 1:
-            raise InductError(f"frontier_size must be at least 1, got {self.frontier_size}")
-        if self.burn_in < 0:
-            raise InductError(f"burn_in must be non-negative, got {self.burn_in}")
-        if self.engine not in ENGINES:
-            raise InductError(f"unknown engine {self.engine!r}; choose one of: {', '.join(ENGINES)}")
+        validate(self, {"steps": at_least(1), "chains": at_least(1), "max_temperature": at_least(1.0),
+                        "swap_every": at_least(1), "max_depth": at_least(1), "frontier_size": at_least(1),
+                        "burn_in": non_negative, "engine": one_of(*ENGINES)})
         make_likelihood(self.likelihood, **dict(self.likelihood_options))  # validates name and options
 
 

@@ -1,17 +1,24 @@
-"""Configuration of a wake-sleep run: a frozen dataclass read from TOML, overridable field by field."""
+"""Configuration of a wake-sleep run: the run's settings and each phase's config, read from TOML,
+overridable setting by setting."""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import tomllib
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from induct.errors import InductError
+from induct.compression.config import CompressionConfig, CostModel
+from induct.config import (field_help, finite, in_range, merge, non_negative, one_of, positive, split_dotted,
+                           to_nested, toml_text, update, validate)
+from induct.errors import ConfigError
+from induct.recognition.config import RecognitionConfig
+from induct.search.base import SearchConfig
 
-__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml", "TASK_ORDERS", "FIELD_HELP"]
+__all__ = ["TrainConfig", "ConfigError", "load_config", "config_to_toml", "TASK_ORDERS", "FIELD_HELP", "ALIASES",
+           "FIXED"]
 
 TASK_ORDERS = ("unsolved-first", "cyclic")
 """How an iteration's batch is drawn from the train tasks (a fixed seeded rotation either way):
@@ -25,22 +32,57 @@ BACKENDS = ("local", "ray")
 (``address``; empty: start a local one)."""
 
 
-class ConfigError(InductError):
-    """A configuration value that is missing, unknown or out of range."""
+def _search() -> SearchConfig:
+    return SearchConfig(timeout=10.0, max_frontier=5, max_programs=60_000, decompose=0.25)
+
+
+def _compression() -> CompressionConfig:
+    return CompressionConfig(iterations=3, max_arity=2, invention_size_penalty=1.5, library_size_penalty=1.0,
+                             pseudocounts=30.0, top_k=2)
+
+
+def _recognition() -> RecognitionConfig:
+    return RecognitionConfig(steps=200, seconds=None, n_dreams=200, progress=False)
 
 
 @dataclass(frozen=True)
 class TrainConfig:
     """Everything a wake-sleep run needs; defaults suit a laptop and finish in minutes.
 
-    ``task_order`` picks each iteration's batch (see :data:`TASK_ORDERS`).  Search budgets
-    are counted in programs (``max_programs``) so that a run with a fixed
-    seed is reproducible whatever the machine's load; ``timeout`` is a wall-clock safety
-    net per task.  ``generative_wake``: with a recognition model, the train tasks its
-    grammars leave unsolved are searched again with the library's own prior (DreamCoder
-    searches with both).  ``decompose``: the share of each task's program budget given
-    first to the DSL's decompositions (a search for the function a map or a filter
-    applies; see :mod:`induct.search.decompose`); 0 turns them off.
+    The run's own settings are fields here; each phase's are its own config: ``search`` (a
+    :class:`~induct.search.SearchConfig`: the wake phase's budget and search settings),
+    ``compression`` (a :class:`~induct.compression.CompressionConfig`: abstraction sleep) and
+    ``recognition`` (a :class:`~induct.recognition.RecognitionConfig`: dream sleep).  Search
+    budgets are counted in programs (``search.max_programs``) so that a run with a fixed seed
+    is reproducible whatever the machine's load; ``search.timeout`` is a wall-clock safety net
+    per task.  The test passes search with the same settings at their own budget
+    (``test_max_programs``, ``test_timeout``).
+
+    Attributes:
+        domain: a registered domain (induct domains lists them).
+        grammar: a .induct grammar file instead of the domain's.
+        tasks: a task JSON file instead of the domain's.
+        train_split: the tasks' split to learn on.
+        test_splits: comma-separated splits to test on.
+        iterations: wake-sleep iterations.
+        batch_size: train tasks searched per iteration.
+        task_order: how batches are drawn (see :data:`TASK_ORDERS`).
+        test_every: test every N iterations.
+        test_max_programs: test: programs tried per task.
+        test_timeout: test: wall seconds per task.
+        max_test_tasks: test on at most N tasks (0: all).
+        workers: search processes (0: all cores).
+        backend: where searches run: local (worker processes) or ray (needs the ray extra).
+        address: the Ray cluster's address with backend ray (empty: start a local cluster).
+        strategy: search strategy (enumerate, bottom_up, mcmc).
+        generative_wake: search the tasks the model's grammars leave unsolved again with the
+            library's prior (DreamCoder searches with both).
+        use_compression: learn inventions (abstraction sleep).
+        use_recognition: train and use the recognition model (dream sleep).
+        seed: random seed of the run (batches, dreams, and the search's ``seed``).
+        search: the wake phase's search settings.
+        compression: abstraction sleep's settings.
+        recognition: the recognition model and its training.
     """
 
     domain: str = "lists"
@@ -51,8 +93,6 @@ class TrainConfig:
     iterations: int = 3
     batch_size: int = 25
     task_order: str = "unsolved-first"
-    max_programs: int = 60_000
-    timeout: float = 10.0
     test_every: int = 1
     test_max_programs: int = 20_000
     test_timeout: float = 10.0
@@ -61,161 +101,218 @@ class TrainConfig:
     backend: str = "local"
     address: str = ""
     strategy: str = "enumerate"
-    frontier_size: int = 5
     generative_wake: bool = True
-    decompose: float = 0.25
-    recognition: bool = True
-    recognition_steps: int = 200
-    recognition_seconds: float = 0.0
-    dreams: int = 200
-    compression: bool = True
-    compression_iterations: int = 3
-    arity: int = 2
-    structure_penalty: float = 1.0
-    size_penalty: float = 1.5
-    pseudocounts: float = 30.0
-    top_k: int = 2
+    use_compression: bool = True
+    use_recognition: bool = True
     seed: int = 0
+    search: SearchConfig = field(default_factory=_search)
+    compression: CompressionConfig = field(default_factory=_compression)
+    recognition: RecognitionConfig = field(default_factory=_recognition)
 
     def __post_init__(self) -> None:
-        positive = ["iterations", "batch_size", "max_programs", "test_every", "test_max_programs",
-                    "frontier_size", "top_k"]
-        for name in positive:
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be positive, got {getattr(self, name)}")
-        for name in ["timeout", "test_timeout", "pseudocounts"]:
-            if not 0 < getattr(self, name) < math.inf:   # also refuses nan
-                raise ConfigError(f"{name} must be a positive finite number, got {getattr(self, name)}")
-        for name in ["recognition_seconds", "structure_penalty", "size_penalty"]:
-            if not math.isfinite(getattr(self, name)):
-                raise ConfigError(f"{name} must be a finite number, got {getattr(self, name)}")
-        if self.seed < 0:
-            raise ConfigError(f"seed must be ≥ 0, got {self.seed}")
-        for name in ["workers", "max_test_tasks", "recognition_steps", "recognition_seconds", "dreams",
-                     "compression_iterations"]:
-            if getattr(self, name) < 0:
-                raise ConfigError(f"{name} must be ≥ 0, got {getattr(self, name)}")
-        if self.backend not in BACKENDS:
-            raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
-        if self.task_order not in TASK_ORDERS:
-            raise ConfigError(f"task_order must be one of {', '.join(TASK_ORDERS)}, got {self.task_order!r}")
-        if not 0 <= self.decompose < 1:
-            raise ConfigError(f"decompose must be in [0, 1), got {self.decompose}")
-        if not 0 <= self.arity <= 3:
-            raise ConfigError(f"arity must be 0..3, got {self.arity}")
+        validate(self, {"iterations": positive, "batch_size": positive, "test_every": positive,
+                        "test_max_programs": positive, "test_timeout": positive & finite,
+                        "max_test_tasks": non_negative, "workers": non_negative, "seed": non_negative,
+                        "backend": one_of(*BACKENDS), "task_order": one_of(*TASK_ORDERS)})
+        # What training asks more of than the phases' configs do on their own.
+        validate(self.search, {"timeout": finite, "max_programs": positive}, "TrainConfig.search")
+        validate(self.compression, {"max_arity": in_range(0, 3)}, "TrainConfig.compression")
+        if self.search.seed != self.seed:   # one seed for the run: the search's is the run's
+            object.__setattr__(self, "search", dataclasses.replace(self.search, seed=self.seed))
 
     def replace(self, **changes: Any) -> "TrainConfig":
-        unknown = set(changes) - {f.name for f in fields(self)}
-        if unknown:
-            raise ConfigError(f"unknown config field(s): {', '.join(sorted(unknown))}; "
-                              f"fields are: {', '.join(f.name for f in fields(self))}")
-        return dataclasses.replace(self, **{k: _coerce(k, v) for k, v in changes.items()})
+        """A copy with settings changed: fields, dotted paths (``**{"search.timeout": 5}``),
+        tables for the phases' configs (``search={"timeout": 5}``) or the flat names of the
+        previous version (``timeout=5``, see :data:`ALIASES`); raw strings are coerced."""
+        return _apply(self, [(changes, "")])
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        """The settings as nested plain values (what :func:`config_to_toml` writes)."""
+        return to_nested(self, FIXED)
 
 
-def _coerce(name: str, value: Any) -> Any:
-    field = next(f for f in fields(TrainConfig) if f.name == name)
-    t = str(field.type)
-    try:
-        if value is None:
-            return None
-        if "tuple" in t:
-            if isinstance(value, str):
-                return tuple(x.strip() for x in value.split(",") if x.strip())
-            return tuple(value)
-        if t.startswith("bool"):
-            if isinstance(value, str):
-                if value.lower() in ("1", "true", "yes", "on"):
-                    return True
-                if value.lower() in ("0", "false", "no", "off"):
-                    return False
-                raise ValueError(value)
-            return bool(value)
-        if t.startswith("int"):
-            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-                raise ValueError(value)   # 3.7 is not silently read as 3
-            return int(value)
-        if t.startswith("float"):
-            return float(value)
-        return str(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name}: cannot use {value!r} (expected {t})") from None
+FIXED = frozenset({"search.seed", "search.likelihood", "search.likelihood_options", "compression.name_prefix",
+                   "recognition.progress"})
+"""Settings that the run sets itself: the search's seed is the run's ``seed``, its likelihood
+model is the domain's, inventions are named after their iteration, and training has its own
+progress line."""
 
+SECTIONS = ("search", "compression", "recognition")
 
-FIELD_HELP = {
-    "domain": "a registered domain (induct domains lists them)",
-    "grammar": "a .induct grammar file instead of the domain's",
-    "tasks": "a task JSON file instead of the domain's",
-    "train_split": "the tasks' split to learn on",
-    "test_splits": "comma-separated splits to test on",
-    "iterations": "wake-sleep iterations",
-    "batch_size": "train tasks searched per iteration",
-    "task_order": "how batches are drawn: " + ", ".join(TASK_ORDERS),
-    "max_programs": "wake: programs tried per task (the budget; reproducible)",
-    "timeout": "wake: wall seconds per task (a safety net)",
-    "test_every": "test every N iterations",
-    "test_max_programs": "test: programs tried per task",
-    "test_timeout": "test: wall seconds per task",
-    "max_test_tasks": "test on at most N tasks (0: all)",
-    "workers": "search processes (0: all cores)",
-    "backend": "where searches run: local (worker processes) or ray (needs the ray extra)",
-    "address": "the Ray cluster's address with backend ray (empty: start a local cluster)",
-    "strategy": "search strategy (enumerate, bottom_up, mcmc)",
-    "frontier_size": "programs kept per task",
-    "generative_wake": "search the tasks the model's grammars leave unsolved again with the library's prior",
-    "decompose": "share of each task's budget first given to the DSL's decompositions (0: off)",
-    "recognition": "train and use the recognition model",
-    "recognition_steps": "recognition training steps per iteration",
-    "recognition_seconds": "recognition training seconds per iteration (0: steps only)",
-    "dreams": "programs dreamt from the library per iteration",
-    "compression": "learn inventions (abstraction sleep)",
-    "compression_iterations": "at most this many inventions per abstraction sleep",
-    "arity": "largest number of arguments of an invention",
-    "structure_penalty": "compression: cost of each invention (nats)",
-    "size_penalty": "compression: cost per leaf of an invention's body",
-    "pseudocounts": "prior counts when the library's weights are re-estimated",
-    "top_k": "programs per task that compression reads",
-    "seed": "random seed",
+ALIASES: dict[str, str] = {
+    "max_programs": "search.max_programs",
+    "timeout": "search.timeout",
+    "frontier_size": "search.max_frontier",
+    "decompose": "search.decompose",
+    "compression_iterations": "compression.iterations",
+    "arity": "compression.max_arity",
+    "structure_penalty": "compression.library_size_penalty",
+    "size_penalty": "compression.invention_size_penalty",
+    "pseudocounts": "compression.pseudocounts",
+    "top_k": "compression.top_k",
+    "recognition_steps": "recognition.steps",
+    "recognition_seconds": "recognition.seconds",
+    "dreams": "recognition.n_dreams",
 }
-"""A line for each field, shown by ``induct train --help``."""
+"""The flat names of the previous version, still read from TOML and the command line.
+``compression`` and ``recognition`` given a value rather than a table are the old on/off
+switches (``use_compression``, ``use_recognition``); ``recognition_seconds = 0`` meant no
+time limit (``recognition.seconds`` none)."""
+
+SWITCHES = {"compression": "use_compression", "recognition": "use_recognition"}
+
+
+def _resolve(changes: Mapping[str, Any], source: str) -> tuple[dict[str, Any], dict[str, str], dict[str, str]]:
+    """Flat, dotted and nested ``changes`` as one nested mapping of paths; how each was spelled; its source."""
+    flat: dict[str, Any] = {}
+    shown: dict[str, str] = {}
+    for key, value in changes.items():
+        path = key
+        if key in SWITCHES and not isinstance(value, Mapping) and not is_dataclass(value):
+            path = SWITCHES[key]
+        elif key in ALIASES:
+            path = ALIASES[key]
+            if key == "recognition_seconds" and _is_zero(value):
+                value = None
+        if path != key:
+            shown[path] = f"{key} (now {path})"
+        flat[path] = value
+    nested = split_dotted(flat)
+    origins = {p: source for p in _paths(nested)}
+    return nested, shown, origins
+
+
+def _is_zero(value: Any) -> bool:
+    try:
+        return not isinstance(value, bool) and float(value) == 0.0
+    except (TypeError, ValueError):
+        return False
+
+
+def _paths(nested: Mapping[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for k, v in nested.items():
+        out.append(prefix + k)
+        if isinstance(v, Mapping):
+            out += _paths(v, prefix + k + ".")
+    return out
+
+
+def _apply(config: TrainConfig, layers: list[tuple[Mapping[str, Any], str]]) -> TrainConfig:
+    """``config`` with each layer of changes (from its source) laid over the one before."""
+    merged: dict[str, Any] = {}
+    shown: dict[str, str] = {}
+    origins: dict[str, str] = {}
+    for changes, source in layers:
+        nested, spelled, where = _resolve(changes, source)
+        merged = merge(merged, nested)
+        for path in where:          # a later layer's spelling is the one to show
+            shown.pop(path, None)
+        shown.update(spelled)
+        origins.update(where)
+    try:
+        return update(config, merged, FIXED, shown=shown)
+    except ConfigError as e:
+        path = next((p for p, label in shown.items() if label == e.key), e.key)
+        source = origins.get(path) or origins.get(path.split(".")[0], "")
+        raise ConfigError(e.problem, e.key, source) from None
+
+
+def _help() -> dict[str, str]:
+    out = {k: v for k, v in field_help(TrainConfig).items() if k not in SECTIONS}
+    out["task_order"] = "how batches are drawn: " + ", ".join(TASK_ORDERS)
+    out["test_splits"] = "comma-separated splits to test on"
+    for prefix, cls in (("search.", SearchConfig), ("compression.", CompressionConfig),
+                        ("recognition.", RecognitionConfig), ("compression.costs.", CostModel)):
+        out.update({prefix + k: v for k, v in field_help(cls).items()})
+    out["compression.costs.leaf"] = "cost of a primitive, invention or variable (ranking abstractions)"
+    out["compression.costs.lam"] = "cost of a λ (ranking abstractions)"
+    out["compression.costs.app"] = "cost of an application (ranking abstractions)"
+    return out
+
+
+FIELD_HELP = _help()
+"""A line for each setting (by dotted path), shown by ``induct train --help``."""
+
+TITLES = {
+    "": "run settings ([train] table)",
+    "search": "search: the wake phase's SearchConfig ([search] table)",
+    "compression": "compression: abstraction sleep's CompressionConfig ([compression] table)",
+    "compression.costs": "compression.costs: its CostModel ([compression.costs] table)",
+    "recognition": "recognition: dream sleep's RecognitionConfig ([recognition] table)",
+}
+
+
+def aliases_of() -> dict[str, list[str]]:
+    """The old flat names of each setting's path (for the command line)."""
+    out: dict[str, list[str]] = {}
+    for old, path in ALIASES.items():
+        out.setdefault(path, []).append(old)
+    for old, path in SWITCHES.items():
+        out.setdefault(path, []).append(old)
+    return out
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> TrainConfig:
-    """Read a TOML config (every field optional) and apply overrides (None values ignored)."""
-    data: dict[str, Any] = {}
+    """Read a TOML config (every setting optional) and lay ``overrides`` over it (None values ignored).
+
+    The file holds a ``[train]`` table for the run's settings and ``[search]``,
+    ``[compression]`` and ``[recognition]`` tables for the phases' (also accepted as
+    ``[train.search]`` ...); a file without tables is read as the ``[train]`` table.  The flat
+    names of the previous version are still read (see :data:`ALIASES`).  Every error names
+    the setting and where it came from (the file, or ``command line`` for ``overrides``).
+    """
+    layers: list[tuple[Mapping[str, Any], str]] = []
     if path is not None:
         p = Path(path)
-        try:
-            data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except UnicodeDecodeError as e:
-            raise ConfigError(f"{p}: not UTF-8 text (byte {e.start})") from None
-        except OSError as e:
-            raise ConfigError(f"cannot read config {p}: {e.strerror}") from None
-        except tomllib.TOMLDecodeError as e:
-            raise ConfigError(f"{p}: not valid TOML: {e}") from None
-        if "train" in data and isinstance(data["train"], dict):
-            data = data["train"]
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    return TrainConfig().replace(**data)
+        layers.append((_read_toml(p), str(p)))
+    given = {k: v for k, v in overrides.items() if v is not None}
+    if given:
+        layers.append((given, "command line"))
+    return _apply(TrainConfig(), layers)
+
+
+def _read_toml(p: Path) -> dict[str, Any]:
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as e:
+        raise ConfigError(f"{p}: not UTF-8 text (byte {e.start})") from None
+    except OSError as e:
+        raise ConfigError(f"cannot read config {p}: {e.strerror}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{p}: not valid TOML: {e}") from None
+    if "train" not in data:
+        return data
+    table = data["train"]
+    if not isinstance(table, dict):
+        raise ConfigError("must be a table", "train", str(p))
+    table = dict(table)
+    for name, value in data.items():
+        if name == "train":
+            continue
+        if name not in SECTIONS:
+            raise ConfigError(f"is not a table of the config (tables: train, {', '.join(SECTIONS)})", f"[{name}]",
+                              str(p))
+        if not isinstance(value, dict):
+            raise ConfigError("must be a table", name, str(p))
+        if isinstance(table.get(name), dict):
+            table[name] = merge(table[name], value)
+        elif name in table and name in SWITCHES and SWITCHES[name] not in table:
+            table[SWITCHES[name]] = table[name]    # the old on/off switch, beside the new table
+            table[name] = value
+        elif name in table:
+            raise ConfigError(f"is given both in [train] and as the [{name}] table", name, str(p))
+        else:
+            table[name] = value
+    return table
 
 
 def config_to_toml(config: TrainConfig) -> str:
-    lines = ["# induct train configuration", "[train]"]
-    for k, v in config.to_dict().items():
-        if v is None:
-            continue
-        lines.append(f"{k} = {_toml_value(v)}")
-    return "\n".join(lines) + "\n"
-
-
-def _toml_value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (int, float)):
-        return repr(v)
-    if isinstance(v, tuple):
-        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
-    s = str(v).replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{s}"'
+    """The config as TOML (every setting written out), read back equal by :func:`load_config`."""
+    settings = config.to_dict()
+    defaults = TrainConfig().to_dict()
+    top = {k: v for k, v in settings.items() if k not in SECTIONS}
+    tables = {"train": top, **{name: settings[name] for name in SECTIONS}}
+    shape = {"train": {k: v for k, v in defaults.items() if k not in SECTIONS},
+             **{name: defaults[name] for name in SECTIONS}}
+    return toml_text(tables, shape, header="# induct train configuration")

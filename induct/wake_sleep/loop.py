@@ -390,7 +390,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
 
     # Wake: search the batch with the current library and the recognition model's grammars.
     bar.update(f"iteration {i}: wake, searching {len(batch)} tasks", force=True)
-    found = phases.wake(batch, state.library, state.model, config, config.max_programs, config.timeout,
+    found = phases.wake(batch, state.library, state.model, config, config.search.max_programs, config.search.timeout,
                         lambda what, done, total, solved: bar.update(
                             f"iteration {i}: wake ({what}) {done}/{total} tasks, {solved} solved"
                             f"{_eta(t0, done, total) if what == 'search' else ''}"),
@@ -399,7 +399,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     frontiers = dict(state.frontiers)
     for name, f in found.items():
         if f.solved:
-            frontiers[name] = frontiers[name].combine(f, config.frontier_size) if name in frontiers else f.top(config.frontier_size)
+            frontiers[name] = frontiers[name].combine(f, config.search.max_frontier) if name in frontiers else f.top(config.search.max_frontier)
     metrics["wake_seconds"] = time.time() - t0
     metrics["train_solved_batch"] = sum(1 for f in found.values() if f.solved)
     metrics["train_solved_total"] = sum(1 for f in frontiers.values() if f.solved)
@@ -411,7 +411,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     t1 = time.time()
     library = state.library
     new_inventions: list[dict] = []
-    if config.compression and frontiers:
+    if config.use_compression and frontiers:
         bar.update(f"iteration {i}: abstraction sleep over {len(frontiers)} frontiers", force=True)
         library, frontiers, new_inventions = phases.abstraction(library, frontiers, train_tasks, config, i)
     library = phases.refit_weights(library, frontiers, train_tasks, config)
@@ -424,7 +424,7 @@ def _iteration(state: RunState, config: TrainConfig, domain: Domain, train_tasks
     # Dream sleep: train the recognition model on replays and dreams.
     t2 = time.time()
     model = state.model
-    if config.recognition:
+    if config.use_recognition:
         bar.update(f"iteration {i}: dream sleep (recognition training)", force=True)
         model, rec_metrics = phases.dream(model, state.library, library, frontiers, train_tasks, config, rng,
                                           domain, lambda text: bar.update(f"iteration {i}: {text}"))

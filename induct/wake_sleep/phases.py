@@ -31,16 +31,16 @@ def _requests(tasks: list[Task]) -> dict[str, Any]:
     return {t.name: t.request_type for t in tasks}
 
 
-def search_config(config, max_programs: int, timeout: float, deductions: tuple | None = None,
+def search_config(config, max_programs: int | None, timeout: float, deductions: tuple | None = None,
                   likelihood: str = "exact"):
-    from induct.search.base import SearchConfig
+    from dataclasses import replace
 
     extra = {} if deductions is None else {"deductions": tuple(deductions)}
-    return SearchConfig(timeout=timeout, max_frontier=config.frontier_size, max_programs=max_programs,
-                        seed=config.seed, decompose=config.decompose, likelihood=likelihood, **extra)
+    return replace(config.search, timeout=timeout, max_programs=max_programs, seed=config.seed,
+                   likelihood=likelihood, **extra)
 
 
-def wake(tasks: list[Task], library: Library, model, config, max_programs: int, timeout: float,
+def wake(tasks: list[Task], library: Library, model, config, max_programs: int | None, timeout: float,
          progress: Callable[[str, int, int, int], None], generative: bool = False,
          report: dict | None = None, deductions: tuple | None = None,
          likelihood: str = "exact") -> dict[str, Frontier]:
@@ -84,12 +84,11 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int, 
 def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Task], config,
                 iteration: int) -> tuple[Library, dict[str, Frontier], list[dict]]:
     """Compress the frontiers into new inventions; rewrite (η-long) and rescore the frontiers."""
-    from induct.compression import CompressionConfig, compress_frontiers
+    from dataclasses import replace
 
-    cc = CompressionConfig(iterations=config.compression_iterations, max_arity=config.arity,
-                           structure_penalty=config.size_penalty, aic=config.structure_penalty,
-                           pseudocounts=config.pseudocounts, top_k=config.top_k,
-                           name_prefix=f"f{iteration}_")
+    from induct.compression import compress_frontiers
+
+    cc = replace(config.compression, name_prefix=f"f{iteration}_")
     weighted = {name: list(zip([e.program for e in f.entries], f.posterior_weights()))
                 for name, f in frontiers.items() if f.entries}
     requests = {name: f.request_type for name, f in frontiers.items()}
@@ -105,7 +104,7 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
         prior = grammar.bind(by_name[name]) if name in by_name else grammar
         programs = [p for p, _ in rewritten.get(name, [])]
         # Entries beyond top_k were not rewritten; keep them as they were.
-        kept_originals = sorted(f.entries, key=lambda e: -e.log_posterior)[:config.top_k]
+        kept_originals = sorted(f.entries, key=lambda e: -e.log_posterior)[:config.compression.top_k]
         pairs = list(zip(programs, [e.log_likelihood for e in kept_originals]))
         pairs += [(e.program, e.log_likelihood) for e in f.entries if e not in kept_originals]
         for program, ll in pairs:
@@ -125,13 +124,16 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
 def refit_weights(library: Library, frontiers: dict[str, Frontier], tasks: list[Task], config) -> Library:
     """Re-estimate the unigram weights of the library from the frontiers (pseudocounts)."""
     base = Grammar.uniform(library)
+    by_name = {t.name: t for t in tasks}
     summaries = []
     for f in frontiers.values():
+        # Under the task's own constants, as the search scored the programs.
+        scored = base.bind(by_name[f.task_name]) if f.task_name in by_name else base
         for e, w in zip(f.entries, f.posterior_weights()):
             if w <= 0:
                 continue
             try:
-                summaries.append((base.summary(e.program, f.request_type), w))
+                summaries.append((scored.summary(e.program, f.request_type), w))
             except PriorError:
                 continue
     if not summaries:
@@ -144,11 +146,9 @@ def refit_weights(library: Library, frontiers: dict[str, Frontier], tasks: list[
 # --- dream sleep: the recognition model ----------------------------------------------------
 
 def _recognition_config(config, steps: int | None = None):
-    from induct.recognition import RecognitionConfig
+    from dataclasses import replace
 
-    return RecognitionConfig(steps=config.recognition_steps if steps is None else steps,
-                             seconds=config.recognition_seconds or None, n_dreams=config.dreams,
-                             progress=False)
+    return replace(config.recognition, progress=False, **({} if steps is None else {"steps": steps}))
 
 
 def dream(model, old_library: Library, library: Library, frontiers: dict[str, Frontier], tasks: list[Task],
@@ -164,7 +164,7 @@ def dream(model, old_library: Library, library: Library, frontiers: dict[str, Fr
     if model is None:
         model = RecognitionModel.init(k_init, library, domain.featurizer, rc)
     solved = {name: f for name, f in frontiers.items() if f.solved}
-    progress(f"dream sleep: {len(solved)} replays, up to {config.dreams} dreams, {rc.steps} steps")
+    progress(f"dream sleep: {len(solved)} replays, up to {rc.n_dreams} dreams, {rc.steps} steps")
     model, metrics = train(model, solved, tasks, library, rc, k_train)
     keep = ("steps", "seconds", "steps_per_second", "tasks_per_second", "replays", "dreams",
             "dream_seconds", "loss_first", "loss_last")
