@@ -101,6 +101,8 @@ def main() -> None:
     parser.add_argument("--strategy", default="enumerate")
     parser.add_argument("--run", help="a trained run (induct train --domain arc): its library and recognition model")
     parser.add_argument("--limit", type=int, default=None, help="the first N tasks of each split")
+    parser.add_argument("--tag", default="", help="a label for this run's journals and result file (a variant "
+                        "compared with another run of the same settings)")
     args = parser.parse_args()
     from induct.domain import get_domain
     from induct.domains.arc.data import DATA_VERSION
@@ -126,11 +128,11 @@ def main() -> None:
     limit = args.limit if args.limit is not None else (40 if args.quick else None)
     timeout = args.timeout if args.timeout is not None else (5 if args.quick else 20)
     suffix = "_quick" if args.quick else ""
-    tag = f"{args.strategy}_{int(timeout)}s" + ("_run" if args.run else "")
+    tag = f"{args.strategy}_{int(timeout)}s" + ("_run" if args.run else "") + (f"_{args.tag}" if args.tag else "")
     journals = RESULTS / "arc_journal"
     journals.mkdir(parents=True, exist_ok=True)
     result = {"benchmark": "arc", **metadata(), "data": DATA_VERSION, "prior": prior_name,
-              "settings": {"timeout": timeout, "workers": args.workers, "strategy": args.strategy,
+              "tag": args.tag, "settings": {"timeout": timeout, "workers": args.workers, "strategy": args.strategy,
                            "limit": limit, "attempts": 2}, "splits": {}}
     for split in [s.strip() for s in args.splits.split(",") if s.strip()]:
         if split not in ("training", "evaluation"):
@@ -141,7 +143,7 @@ def main() -> None:
         row["in_sample"] = split == "training"
         result["splits"][split] = row
         path = write_result(f"arc{suffix}" + ("" if args.strategy == "enumerate" else f"_{args.strategy}")
-                            + ("_run" if args.run else ""), result)
+                            + ("_run" if args.run else "") + (f"_{args.tag}" if args.tag else ""), result)
     print(f"\n{'split':<12} {'correct':>9} {'fit train':>10} {'fit, wrong':>11}   prior: {prior_name}; "
           f"{timeout:g} s per task, 2 attempts")
     for split, r in result["splits"].items():

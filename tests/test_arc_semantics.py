@@ -54,3 +54,90 @@ def test_a_search_solves_a_task_through_a_palette_colour():
                     [([[2, 2], [2, 2]], [[2, 2], [2, 2]])], "training")
     f = solve_tasks([task], Grammar.uniform(library), "enumerate", SearchConfig(timeout=10), workers=0)["fill"]
     assert f.solved and "COLOR=4" in str(f.entries[0].program)
+
+
+def _flood_components(g, same, steps):
+    """A plain flood fill, the reference for the labelled components: (first cell, cells)."""
+    h, w = g.shape
+    seen = np.zeros((h, w), dtype=bool)
+    found = []
+    for r in range(h):
+        for c in range(w):
+            if seen[r, c] or g[r, c] == 0:
+                continue
+            stack, cells = [(r, c)], []
+            seen[r, c] = True
+            while stack:
+                y, x = stack.pop()
+                cells.append((y, x))
+                for dy, dx in steps:
+                    ny, nx = y + dy, x + dx
+                    if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx] and g[ny, nx] != 0 and same(g[ny, nx], g[r, c]):
+                        seen[ny, nx] = True
+                        stack.append((ny, nx))
+            found.append(cells)
+    return found
+
+
+FOUR = [(1, 0), (-1, 0), (0, 1), (0, -1)]
+EIGHT = FOUR + [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_labelled_components_match_a_flood_fill(seed):
+    from induct.domains.arc.semantics import _multicolour_components
+
+    rng = np.random.default_rng(seed)
+    h, w = rng.integers(1, 12, size=2)
+    g = np.where(rng.random((h, w)) < 0.5, rng.integers(1, 4, size=(h, w)), 0).astype(np.uint8)
+    for diagonal, steps in ((False, FOUR), (True, EIGHT)):
+        want = []
+        for cells in _flood_components(g, lambda a, b: a == b, steps):
+            ys, xs = zip(*cells)
+            mask = np.zeros((max(ys) - min(ys) + 1, max(xs) - min(xs) + 1), dtype=bool)
+            mask[np.array(ys) - min(ys), np.array(xs) - min(xs)] = True
+            want.append((min(ys), min(xs), int(g[cells[0]]), mask.tolist()))
+        got = [(o.row, o.col, o.color, o.mask.tolist()) for o in objects(g, diagonal)]
+        assert got == want
+    blobs = [(min(y for y, _ in cs), max(y for y, _ in cs) + 1, min(x for _, x in cs), max(x for _, x in cs) + 1,
+              len(cs)) for cs in _flood_components(g, lambda a, b: True, EIGHT)]
+    assert list(_multicolour_components(g)) == blobs
+    # fill-enclosed: background cells whose background component does not touch the border
+    holes = np.zeros_like(g, dtype=bool)
+    for cells in _flood_components(np.where(g == 0, 1, 0), lambda a, b: True, FOUR):
+        if not any(y in (0, h - 1) or x in (0, w - 1) for y, x in cells):
+            holes[tuple(zip(*cells))] = True
+    if holes.any():
+        assert P["fill-enclosed"](g, 7).tolist() == np.where(holes, 7, g).tolist()
+    else:
+        with pytest.raises(ValueError):
+            P["fill-enclosed"](g, 7)
+
+
+def test_a_grid_passes_between_primitives_without_conversion():
+    import json
+    import pickle
+
+    from induct.domains.arc.semantics import PRIMITIVES as RUN, _inward, _objects_of
+
+    g = [[1, 0, 0], [0, 2, 2]]
+    once = RUN["rot90"](g)
+    assert once == [[0, 1], [2, 0], [2, 0]] and json.loads(json.dumps(once)) == once
+    assert _inward(once) is once.array and not once.array.flags.writeable  # read as it is, never written
+    back = pickle.loads(pickle.dumps(once))
+    assert back == once and _inward(back) is back.array
+    task = arc_task("t", [(g, g)], [(g, g)], "training")
+    for grid in (task.examples[0].inputs[0], task.metadata["test_inputs"][0]):  # task inputs too
+        assert grid == g and _inward(grid) is grid.array
+    _objects_of.cache_clear()
+    assert RUN["count-objects"](once) == RUN["count-objects"](RUN["rot270"](RUN["rot90"](once)))
+    assert _objects_of.cache_info()[:2] == (1, 1)  # (hits, misses): the same grid's components are found once
+
+
+def test_rotations_by_slicing_agree_with_numpy():
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        g = rng.integers(0, 10, size=tuple(rng.integers(1, 7, size=2))).astype(np.uint8)
+        for name, want in (("rot90", np.rot90(g, -1)), ("rot180", np.rot90(g, 2)), ("rot270", np.rot90(g, 1)),
+                           ("antitranspose", np.rot90(g, 2).T)):
+            assert P[name](g).tolist() == want.tolist(), name

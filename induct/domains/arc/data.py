@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from induct.domains.arc.semantics import grid_value
 from induct.errors import InductError, MissingDependency, TaskError
 from induct.tasks import Example, Task
 from induct.types import parse_type
@@ -36,12 +37,13 @@ def check_grid(value: Any, where: str) -> list[list[int]]:
 
 
 def arc_task(name: str, train: Sequence, test: Sequence, split: str) -> Task:
-    examples = tuple(Example((check_grid(i, f"task {name}: train input {k}"),),
+    # Inputs are Grids (lists of rows carrying their arrays): the primitives read them as they are.
+    examples = tuple(Example((grid_value(check_grid(i, f"task {name}: train input {k}")),),
                              check_grid(o, f"task {name}: train output {k}"))
                      for k, (i, o) in enumerate(train))
     if not examples:
         raise TaskError(f"task {name}: no train pairs")
-    tests_in = [check_grid(i, f"task {name}: test input {k}") for k, (i, _) in enumerate(test)]
+    tests_in = [grid_value(check_grid(i, f"task {name}: test input {k}")) for k, (i, _) in enumerate(test)]
     tests_out = [check_grid(o, f"task {name}: test output {k}") for k, (_, o) in enumerate(test)]
     return Task(name, GRID_TO_GRID, examples, split,
                 {"test_inputs": tests_in, "test_outputs": tests_out, "data": DATA_VERSION})

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+from scipy import ndimage
 
-__all__ = ["PRIMITIVES", "NUMPY_PRIMITIVES", "MAX_SIDE", "Obj", "as_grid", "objects", "grid_key", "palette"]
+__all__ = ["PRIMITIVES", "NUMPY_PRIMITIVES", "MAX_SIDE", "Obj", "Grid", "grid_value", "as_grid", "objects", "grid_key",
+           "palette"]
 
 MAX_SIDE = 60
 """Largest side a program may build: twice ARC's largest grid (30)."""
@@ -55,36 +58,33 @@ class Obj:
 
 
 def objects(g: np.ndarray, diagonal: bool = False) -> list[Obj]:
-    """Single-colour 4- (or 8-) connected components of non-background cells, in reading order."""
-    h, w = g.shape
-    seen = np.zeros((h, w), dtype=bool)
-    out = []
-    steps = [(1, 0), (-1, 0), (0, 1), (0, -1)]
-    if diagonal:
-        steps += [(1, 1), (1, -1), (-1, 1), (-1, -1)]
-    for r in range(h):
-        for c in range(w):
-            if seen[r, c] or g[r, c] == 0:
-                continue
-            colour = g[r, c]
-            stack, cells = [(r, c)], []
-            seen[r, c] = True
-            while stack:
-                y, x = stack.pop()
-                cells.append((y, x))
-                for dy, dx in steps:
-                    ny, nx = y + dy, x + dx
-                    if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx] and g[ny, nx] == colour:
-                        seen[ny, nx] = True
-                        stack.append((ny, nx))
-            ys = [p[0] for p in cells]
-            xs = [p[1] for p in cells]
-            r0, c0 = min(ys), min(xs)
-            mask = np.zeros((max(ys) - r0 + 1, max(xs) - c0 + 1), dtype=bool)
-            for y, x in cells:
-                mask[y - r0, x - c0] = True
-            out.append(Obj(r0, c0, int(colour), mask))
-    return out
+    """Single-colour 4- (or 8-) connected components of non-background cells, in reading
+    order (of each component's first cell)."""
+    return list(_objects_of(g.shape, g.tobytes(), diagonal))
+
+
+_FOUR = ndimage.generate_binary_structure(2, 1)
+_EIGHT = ndimage.generate_binary_structure(2, 2)
+
+
+@lru_cache(maxsize=1024)
+def _objects_of(shape: tuple, data: bytes, diagonal: bool) -> tuple[Obj, ...]:
+    # Search applies many object primitives to the same grid (every subprogram that yields
+    # it), so each grid's components are found once; labelling is scipy's, not a Python flood fill.
+    g = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+    order = np.arange(g.size).reshape(shape)
+    found = []
+    for colour in np.unique(g):
+        if colour == 0:
+            continue
+        labels, n = ndimage.label(g == colour, _EIGHT if diagonal else _FOUR)
+        firsts = ndimage.minimum(order, labels, np.arange(1, n + 1))
+        for k, box in enumerate(ndimage.find_objects(labels)):
+            mask = labels[box] == k + 1
+            mask.setflags(write=False)
+            found.append((int(firsts[k]), Obj(box[0].start, box[1].start, int(colour), mask)))
+    found.sort(key=lambda pair: pair[0])
+    return tuple(o for _, o in found)
 
 
 # --- geometry ---------------------------------------------------------------------------
@@ -285,28 +285,24 @@ def _select_obj8(g, how):
 
 
 def _multicolour_components(g):
-    """8-connected components of non-background cells regardless of colour, as bounding boxes."""
-    h, w = g.shape
-    seen = np.zeros((h, w), dtype=bool)
-    boxes = []
-    for r in range(h):
-        for c in range(w):
-            if seen[r, c] or g[r, c] == 0:
-                continue
-            stack, ys, xs = [(r, c)], [], []
-            seen[r, c] = True
-            while stack:
-                y, x = stack.pop()
-                ys.append(y)
-                xs.append(x)
-                for dy in (-1, 0, 1):
-                    for dx in (-1, 0, 1):
-                        ny, nx = y + dy, x + dx
-                        if 0 <= ny < h and 0 <= nx < w and not seen[ny, nx] and g[ny, nx] != 0:
-                            seen[ny, nx] = True
-                            stack.append((ny, nx))
-            boxes.append((min(ys), max(ys) + 1, min(xs), max(xs) + 1, len(ys)))
-    return boxes
+    """8-connected components of non-background cells regardless of colour, as bounding boxes
+    ``(top, bottom, left, right, cells)``, in reading order of their first cells."""
+    return _blobs_of(g.shape, g.tobytes())
+
+
+@lru_cache(maxsize=1024)
+def _blobs_of(shape: tuple, data: bytes) -> tuple[tuple, ...]:
+    g = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+    labels, n = ndimage.label(g != 0, _EIGHT)
+    if n == 0:
+        return ()
+    index = np.arange(1, n + 1)
+    firsts = ndimage.minimum(np.arange(g.size).reshape(shape), labels, index)
+    sizes = np.bincount(labels.ravel(), minlength=n + 1)
+    boxes = [(int(firsts[k]), (b[0].start, b[0].stop, b[1].start, b[1].stop, int(sizes[k + 1])))
+             for k, b in enumerate(ndimage.find_objects(labels))]
+    boxes.sort(key=lambda pair: pair[0])
+    return tuple(b for _, b in boxes)
 
 
 def _crop_blob(g, how):
@@ -361,19 +357,10 @@ def _recolor_by_size(g, how, c):
 
 def _fill_enclosed(g, c):
     """Colour ``c`` into background cells not connected to the border through background."""
-    h, w = g.shape
-    outside = np.zeros((h, w), dtype=bool)
-    stack = [(r, x) for r in range(h) for x in (0, w - 1) if g[r, x] == 0]
-    stack += [(y, x) for x in range(w) for y in (0, h - 1) if g[y, x] == 0]
-    for y, x in stack:
-        outside[y, x] = True
-    while stack:
-        y, x = stack.pop()
-        for ny, nx in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
-            if 0 <= ny < h and 0 <= nx < w and not outside[ny, nx] and g[ny, nx] == 0:
-                outside[ny, nx] = True
-                stack.append((ny, nx))
-    enclosed = (g == 0) & ~outside
+    background = g == 0
+    labels, _ = ndimage.label(background, _FOUR)
+    outside = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    enclosed = background & ~np.isin(labels, outside)
     if not enclosed.any():
         raise ValueError("nothing enclosed")
     return np.where(enclosed, c, g).astype(np.uint8)
@@ -427,13 +414,14 @@ def _fractal(g):
 
 NUMPY_PRIMITIVES = {
     # geometry
-    "rot90": lambda g: np.rot90(g, -1).copy(),
-    "rot180": lambda g: np.rot90(g, 2).copy(),
-    "rot270": lambda g: np.rot90(g, 1).copy(),
+    # (slices, not np.rot90, whose argument handling cost more than the rotation itself)
+    "rot90": lambda g: g[::-1].T.copy(),
+    "rot180": lambda g: g[::-1, ::-1].copy(),
+    "rot270": lambda g: g[:, ::-1].T.copy(),
     "flip-h": lambda g: g[:, ::-1].copy(),
     "flip-v": lambda g: g[::-1, :].copy(),
     "transpose": lambda g: g.T.copy(),
-    "antitranspose": lambda g: np.rot90(g, 2).T.copy(),
+    "antitranspose": lambda g: g[::-1, ::-1].T.copy(),
     # crop / split / tile / scale / mirror
     "crop-nonbg": _crop_nonbg,
     "top-half": lambda g: _half(g, "top"),
@@ -505,8 +493,33 @@ NUMPY_PRIMITIVES.update({f"c{c}": c for c in range(10)})
 # --- the boundary with search ----------------------------------------------------------------
 # Search compares values with ``==`` and hashes them (observational equivalence), and task
 # examples are JSON, so a grid outside a primitive is a list of rows of ints; inside, numpy.
+# A grid a primitive gives back is a ``Grid``: that list of rows, carrying its (read-only)
+# array, so the next primitive takes the array as it is instead of converting the lists.
+
+class Grid(list):
+    """A grid as programs see it: a list of rows of colours (equal to, and written to JSON
+    as, the plain list of rows) that carries its numpy array for the primitives."""
+
+    __slots__ = ("array",)
+
+    def __reduce__(self):
+        return (grid_value, (list(self),))
+
+
+def grid_value(rows) -> Grid:
+    """``rows`` (a list of rows of colours, or a 2-D array) as a :class:`Grid`."""
+    array = np.array(rows, dtype=np.uint8)
+    if array.ndim != 2:
+        raise ValueError("not a grid")
+    array.setflags(write=False)
+    g = Grid(array.tolist())
+    g.array = array
+    return g
+
 
 def _inward(x):
+    if isinstance(x, Grid):
+        return x.array
     if isinstance(x, list) and x and isinstance(x[0], list):
         return np.asarray(x, dtype=np.uint8)
     if callable(x):
@@ -516,7 +529,12 @@ def _inward(x):
 
 def _outward(x):
     if isinstance(x, np.ndarray):
-        return x.tolist() if x.ndim == 2 else x
+        if x.ndim != 2:
+            return x
+        x.setflags(write=False)
+        g = Grid(x.tolist())
+        g.array = x
+        return g
     if isinstance(x, np.integer):
         return int(x)
     if isinstance(x, np.bool_):
