@@ -31,15 +31,15 @@ from pathlib import Path
 from _common import ROOT, metadata, write_result
 
 
-def _config(quick: bool, **changes):
+def _config(quick: bool, domain: str = "lists", **changes):
     from induct.wake_sleep import TrainConfig
 
     if quick:
-        base = TrainConfig(domain="lists", iterations=2, batch_size=24, max_programs=30_000, timeout=10,
+        base = TrainConfig(domain=domain, iterations=2, batch_size=24, max_programs=30_000, timeout=10,
                            test_max_programs=30_000, test_timeout=10, recognition_steps=100, dreams=100,
                            compression_iterations=3, seed=0)
     else:
-        base = TrainConfig(domain="lists", iterations=100, batch_size=40, max_programs=400_000, timeout=30,
+        base = TrainConfig(domain=domain, iterations=100, batch_size=40, max_programs=400_000, timeout=30,
                            test_max_programs=20_000, test_timeout=10, recognition_steps=600, dreams=500,
                            compression_iterations=5, seed=0)
     return base.replace(**changes)
@@ -54,13 +54,13 @@ def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks:
     """Train one iteration at a time until the configured iterations or the budget is spent."""
     from induct.wake_sleep import Domain, get_domain, resume, train
 
-    domain = get_domain("lists")
+    domain = get_domain(config.domain)
     if quick_tasks:
         train_tasks, test_tasks = domain.load_tasks()
         # Every k-th task of each split: a fixed subset, not chosen by results.
         step_train = max(1, len(train_tasks) // quick_tasks)
         step_test = max(1, len(test_tasks) // quick_tasks)
-        domain = Domain("lists-quick", domain.grammar,
+        domain = Domain(f"{config.domain}-quick", domain.grammar,
                         tuple(train_tasks[::step_train] + test_tasks[::step_test]), "train", domain.test_splits)
     from induct.wake_sleep import load_state
 
@@ -91,7 +91,7 @@ def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks:
 
 
 def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | None,
-                fallback_timeout: float = 0.0, decompose: float = 0.25) -> dict:
+                fallback_timeout: float = 0.0, decompose: float = 0.25, domain_name: str = "lists") -> dict:
     """Search the test tasks with the final library and recognition model at ``timeout`` s each
     (and, with ``fallback_timeout``, the tasks left with the library's prior, reported apart)."""
     from induct.grammar import Grammar
@@ -99,7 +99,7 @@ def _final_test(run_dir: Path, timeout: float, workers: int, quick_tasks: int | 
     from induct.wake_sleep import get_domain
     from induct.wake_sleep import load_state
 
-    domain = get_domain("lists")
+    domain = get_domain(domain_name)
     state = load_state(run_dir, domain)
     _, test_tasks = domain.load_tasks()
     if quick_tasks:
@@ -148,6 +148,8 @@ def main() -> None:
     parser.add_argument("--test-timeout", type=float, default=None, help="final test seconds per task (default 30; quick 5)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", default=str(ROOT / "benchmarks" / "runs"), help="where run directories go")
+    parser.add_argument("--variants", default=None,
+                        help="comma-separated subset of full,no-recognition,no-compression,no-decomposition")
     args = parser.parse_args()
     quick = args.quick
     minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
@@ -157,6 +159,14 @@ def main() -> None:
     if quick or args.ablations:
         variants += [("no-recognition", {"recognition": False}), ("no-compression", {"compression": False}),
                      ("no-decomposition", {"decompose": 0.0})]
+    if args.variants:
+        wanted = [v.strip() for v in args.variants.split(",") if v.strip()]
+        known = {"full": {}, "no-recognition": {"recognition": False}, "no-compression": {"compression": False},
+                 "no-decomposition": {"decompose": 0.0}}
+        unknown = [v for v in wanted if v not in known]
+        if unknown:
+            parser.error(f"unknown variant(s) {', '.join(unknown)}; choose from {', '.join(known)}")
+        variants = [(v, known[v]) for v in wanted]
     result = {"benchmark": "list_wake_sleep", **metadata(),
               "settings": {"quick": quick, "train_minutes": minutes, "final_test_timeout": test_timeout,
                            "workers": args.workers, "tasks": "DreamCoder list train split; test = test + dropped_easy_test"},
@@ -180,7 +190,9 @@ def main() -> None:
                                "test_seconds": round(m.get("test_seconds", 0), 1)} for m in metrics],
             "final_test": final,
         }
-        path = write_result(f"list_wake_sleep{suffix}", result)
+        # A subset of the variants is written beside the full result, not over it.
+        subset = "_" + "_".join(n for n, _ in variants) if args.variants else ""
+        path = write_result(f"list_wake_sleep{suffix}{subset}", result)
     print(f"\n{'variant':<16} {'iters':>5} {'train solved':>12} {'test/iter':>20} {'final test':>12} {'median s':>9}")
     for name, v in result["variants"].items():
         per = v["per_iteration"]

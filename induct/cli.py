@@ -63,6 +63,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_MAX_LINE = 300
+_MAX_LINES = 20
+
+
+def _report(command: str, lines: list[str]) -> int:
+    """Print an error (long lines and long messages shortened) and return the exit status 2."""
+
+    def short(line: str) -> str:
+        return line if len(line) <= _MAX_LINE else line[:_MAX_LINE] + f"... ({len(line) - _MAX_LINE} more characters)"
+
+    print(f"induct {command}: error: {short(lines[0])}", file=sys.stderr)
+    for line in lines[1:_MAX_LINES]:
+        print(short(line), file=sys.stderr)
+    if len(lines) > _MAX_LINES:
+        print(f"... ({len(lines) - _MAX_LINES} more lines)", file=sys.stderr)
+    return 2
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
@@ -75,11 +93,15 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args._run(args) or 0)
     except InductError as e:
-        lines = str(e).splitlines() or [type(e).__name__]
-        print(f"induct {args.command}: error: {lines[0]}", file=sys.stderr)
-        for line in lines[1:]:
-            print(line, file=sys.stderr)
-        return 2
+        return _report(args.command, str(e).splitlines() or [type(e).__name__])
+    except RecursionError:
+        return _report(args.command, ["the input is nested too deeply to read"])
+    except UnicodeDecodeError:
+        return _report(args.command, ["an input file is not UTF-8 text"])
+    except ValueError as e:
+        if "integer string conversion" not in str(e) and "digits" not in str(e):
+            raise
+        return _report(args.command, ["the input holds an integer with too many digits"])
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

@@ -31,3 +31,21 @@ def test_learned_inventions_and_weights_round_trip(lists_library):
     assert again.production("map").log_weight == pytest.approx(0.25, abs=1e-5)
     assert again.production("inc2").log_weight == pytest.approx(-1.5, abs=1e-5)
     assert again.run(again.parse("(lambda (inc2 (inc $0)))"), [1]) == 4
+
+
+def test_an_invention_using_an_earlier_one_is_written_by_name():
+    from pathlib import Path
+
+    from induct.dsl import load_library, parse_library
+    from induct.programs import Application, Invented, Primitive
+
+    lib = load_library(Path(__file__).parent / "data" / "tiny.induct", check_semantics=False)
+    plus_1 = Application(Primitive("+"), Primitive("1"))
+    lib = lib.with_inventions([("plus_1", plus_1)])
+    # Compression hands back bodies whose inventions carry no name.
+    twice = Application(Invented(plus_1), Application(Invented(plus_1), Primitive("1")))
+    lib = lib.with_inventions([("plus_2", twice)])
+    text = lib.to_text()
+    assert "invention plus_2 = (plus_1 (plus_1 1))" in text, text
+    again = parse_library(text, check_semantics=False)
+    assert again.to_text() == text

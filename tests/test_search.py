@@ -127,7 +127,8 @@ def test_a_worker_that_dies_or_hangs_costs_only_its_task(monkeypatch):
     assert time.monotonic() - start < 30
     assert not results["crash"].solved and "died" in results["crash"].stats.error
     assert not results["hang"].solved and results["hang"].stats.timed_out
-    assert "killed" in results["hang"].stats.error
+    # the worker's own watchdog interrupts the primitive first (the parent's kill is the fallback)
+    assert "interrupted" in results["hang"].stats.error or "killed" in results["hang"].stats.error
     assert str(results["plus-one"].best.program) == "(lambda (inc $0))"
     assert str(results["double"].best.program) == "(lambda (double $0))"
 
@@ -262,3 +263,18 @@ def test_a_program_slow_on_many_examples_does_not_run_past_the_deadline(lists_li
     elapsed = time.monotonic() - started
     assert found.stats.timed_out
     assert elapsed < 1.5  # checking the identity alone would take 200 x 0.02 s = 4 s
+
+
+def test_a_worker_sigkilled_after_its_first_solution_still_yields_it():
+    # "boom" SIGKILLs its worker on an argument of 16 or more, which only deeper programs
+    # (e.g. boom (double (double $0)) on the input 5) reach: by then "inc" has been found and streamed.
+    killing = Grammar.uniform(parse_library(HAZARDS + "boom : int -> int\n"))
+    tasks = [_int_task("plus-one", lambda x: x + 1), _int_task("double", lambda x: 2 * x)]
+    results = solve_tasks(tasks, killing, "enumerate", SearchConfig(timeout=20, max_frontier=50), workers=1)
+    plus_one = results["plus-one"]
+    assert "died" in plus_one.stats.error  # the retry died the same way
+    assert plus_one.solved and str(plus_one.best.program) == "(lambda (inc $0))"
+    # the solutions are those a search in this process finds before reaching the kill
+    programs = {str(e.program) for e in plus_one.entries}
+    assert "(lambda (inc $0))" in programs
+    assert results["double"].solved and str(results["double"].best.program) == "(lambda (double $0))"

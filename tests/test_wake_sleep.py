@@ -227,3 +227,91 @@ def test_generative_wake_searches_again_with_the_library_prior(monkeypatch):
     assert both["add-2"].solved and report == {"generative_solved": 1}
     assert "library prior" in passes
     assert "+" in str(both["add-2"].best.program)
+
+
+def _plant_semantics(run_dir: Path, tmp_path: Path, monkeypatch) -> Path:
+    """Point the last checkpoint's library at a module that leaves a marker when imported,
+    with a manifest that matches (as someone handing over a run could)."""
+    import hashlib
+
+    marker = tmp_path / "imported.txt"
+    (tmp_path / "planted_semantics.py").write_text(
+        f"open({str(marker)!r}, 'w').write('ran')\nPRIMITIVES = {{}}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ck = latest_checkpoint(run_dir)
+    lines = (ck / "library.induct").read_text().splitlines(keepends=True)
+    k = next(i for i, line in enumerate(lines) if line.startswith("semantics "))
+    lines[k] = "semantics planted_semantics\n"
+    data = "".join(lines).encode()
+    (ck / "library.induct").write_bytes(data)
+    manifest = json.loads((ck / "MANIFEST.json").read_text())
+    manifest["files"]["library.induct"] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    (ck / "MANIFEST.json").write_text(json.dumps(manifest))
+    return marker
+
+
+def test_opening_a_run_imports_nothing_it_names(finished_run, tmp_path, monkeypatch, capsys):
+    run_dir = _copy_run(finished_run, tmp_path)
+    marker = _plant_semantics(run_dir, tmp_path, monkeypatch)
+    assert main(["library", str(run_dir)]) == 0
+    assert main(["library", str(run_dir), "--grammar-file"]) == 0
+    assert "semantics planted_semantics" in capsys.readouterr().out
+    assert main(["report", str(run_dir)]) == 0
+    assert not marker.exists()
+
+
+def test_resume_refuses_an_untrusted_semantics_module(finished_run, tmp_path, monkeypatch, capsys):
+    run_dir = _copy_run(finished_run, tmp_path)
+    marker = _plant_semantics(run_dir, tmp_path, monkeypatch)
+    assert main(["resume", str(run_dir), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "--trust-semantics planted_semantics" in err and len(err.strip().splitlines()) >= 1
+    assert not marker.exists()
+    # A Python caller naming the domain trusts the domain's own module, not the planted one.
+    with pytest.raises(CheckpointError):
+        resume(run_dir, domain=DOMAIN, progress=False)
+    assert not marker.exists()
+
+
+def test_resume_trusts_a_module_shipped_with_induct_and_one_the_user_names(finished_run, tmp_path, monkeypatch,
+                                                                            capsys):
+    plain = _copy_run(finished_run, tmp_path)
+    assert main(["resume", str(plain), "--quiet"]) == 0  # tiny.induct names induct.domains.lists
+    planted = tmp_path / "planted"
+    shutil.move(plain, planted)
+    marker = _plant_semantics(planted, tmp_path, monkeypatch)
+    # Named by the user, the module is imported (and here found wanting).
+    assert main(["resume", str(planted), "--quiet", "--trust-semantics", "planted_semantics"]) == 2
+    assert marker.exists()
+    assert "no semantics" in capsys.readouterr().err
+
+
+def test_a_run_directory_is_used_by_one_process_at_a_time(finished_run, tmp_path, capsys):
+    import fcntl
+
+    run_dir = _copy_run(finished_run, tmp_path)
+    with open(run_dir / "lock.txt", "a") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        assert main(["resume", str(run_dir), "--quiet"]) == 2
+    assert "in use by another induct process" in capsys.readouterr().err
+
+
+def test_train_refuses_a_directory_of_user_files_and_a_file(tmp_path, capsys):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "library.induct").write_text("my notes\n")
+    assert main(["train", "--out", str(mine), "--quiet", "--iterations", "1"]) == 2
+    assert "not a run" in capsys.readouterr().err
+    assert sorted(p.name for p in mine.iterdir()) == ["library.induct"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    assert main(["train", "--out", str(a_file), "--quiet", "--iterations", "1"]) == 2
+    assert "is a file" in capsys.readouterr().err
+
+
+def test_a_failed_start_writes_nothing(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--out", str(out), "--quiet", "--iterations", "1",
+                 "--grammar", str(tmp_path / "missing.induct")]) == 2
+    assert not out.exists() or not any(out.iterdir())
+    capsys.readouterr()

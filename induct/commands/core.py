@@ -80,6 +80,8 @@ def _eval(p: argparse.ArgumentParser):
     p.add_argument("--timeout", type=float, default=1.0, help="seconds allowed (default 1)")
 
     def run(args: argparse.Namespace) -> int:
+        if not (args.timeout > 0 and args.timeout != float("inf")):  # also false for nan
+            raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout}")
         lib = load_library(args.grammar)
         program = lib.parse(args.program)
         t = lib.infer(program)
@@ -93,7 +95,13 @@ def _eval(p: argparse.ArgumentParser):
         if len(inputs) > len(args_t):
             raise UsageError(f"program of type {show_type(t)} takes {len(args_t)} input(s), got {len(inputs)}")
         values = [convert_value(v, a, f"input {i}") for i, (v, a) in enumerate(zip(inputs, args_t))]
-        out = lib.run(program, values, Limits(steps=10_000_000, seconds=args.timeout))
+        from induct.programs.limits import WallLimit, wall_limit
+
+        try:
+            with wall_limit(args.timeout, "time limit"):
+                out = lib.run(program, values, Limits(steps=10_000_000, seconds=args.timeout))
+        except WallLimit:
+            raise InductError(f"the program ran past --timeout {args.timeout:g} s (a primitive did not return)") from None
         if out is FAILED:
             raise InductError("the program failed on these inputs (error, or step/time limit)")
         rest = t

@@ -21,6 +21,9 @@ __all__ = ["progress_printer", "summary_lines"]
 
 def _search_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--run", metavar="RUN", help="a trained run: search with its final library and recognition model")
+    p.add_argument("--trust-semantics", action="append", default=[], metavar="MODULE",
+                   help="with --run: also allow importing this semantics module (a run's own shipped "
+                        "domain is always allowed; see README, Trust and limits)")
     p.add_argument("--grammar", help="a .induct file or a domain's name (lists, text ...); not with --run")
     p.add_argument("--tasks", required=True, help="a task JSON file or a domain's name (lists, text ...)")
     p.add_argument("--split", action="append", help="keep only tasks of this split (repeatable)")
@@ -30,6 +33,9 @@ def _search_arguments(p: argparse.ArgumentParser) -> None:
                    help="stop each task's search after N programs (reproducible whatever the load)")
     p.add_argument("--workers", type=int, help="processes (default: all cores; 0 = in this process)")
     p.add_argument("--frontier-size", type=int, default=5, help="programs kept per task (default 5)")
+    p.add_argument("--backend", choices=("local", "ray"), default="local",
+                   help="where tasks run: local worker processes (default) or a Ray cluster")
+    p.add_argument("--address", help="the Ray cluster to use with --backend ray (default: start a local one)")
     p.add_argument("--likelihood", default="exact", help="likelihood model (default exact)")
     p.add_argument("--decompose", type=float, default=0.25, metavar="SHARE",
                    help="share of each task's time first given to the deductions, e.g. a search for the "
@@ -58,9 +64,9 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
     deductions = {}
     model = None
     if args.run:
-        from induct.wake_sleep import load_run
+        from induct.wake_sleep import open_run
 
-        _, domain, state = load_run(args.run)
+        _, domain, state = open_run(args.run, args.trust_semantics)
         if state is None:
             raise UsageError(f"{args.run} has no complete checkpoint yet")
         library, model = state.library, state.model
@@ -82,7 +88,8 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
         grammar = grammar_for_tasks(args, Grammar.from_library(library), tasks)
     printer = None if args.quiet else progress_printer(len(tasks))
     started = time.monotonic()
-    frontiers = solve_tasks(tasks, grammar, args.strategy, config, args.workers, printer)
+    frontiers = solve_tasks(tasks, grammar, args.strategy, config, args.workers, printer,
+                            backend=args.backend, address=args.address)
     if printer is not None:
         print(file=sys.stderr)
     return library, tasks, frontiers, time.monotonic() - started

@@ -54,13 +54,17 @@ def _resume(p: argparse.ArgumentParser):
     p.add_argument("run_dir", help="the run directory given to induct train --out")
     p.add_argument("--iterations", type=int, default=None, help="run to this many iterations in all")
     p.add_argument("--quiet", action="store_true", help="no live progress")
+    p.add_argument("--trust-semantics", action="append", default=[], metavar="MODULE",
+                   help="allow importing this semantics module named by the run (repeatable); "
+                        "only a shipped domain's is imported otherwise")
 
     def run(args: argparse.Namespace) -> int:
         from induct.wake_sleep import resume, write_run_report
 
         if args.iterations is not None and args.iterations <= 0:
             raise UsageError("--iterations must be positive")
-        result = resume(args.run_dir, progress=not args.quiet, iterations=args.iterations)
+        result = resume(args.run_dir, progress=not args.quiet, iterations=args.iterations,
+                        trust_semantics=args.trust_semantics)
         _summary(result)
         write_run_report(result.run_dir)
         return 0

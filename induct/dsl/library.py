@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterable, Mapping
 
+from induct.dsl.task_literals import bind_family, literal_value, split_literal
 from induct.errors import EvaluationError, InductError
 from induct.programs import (
-    Invented, Program, check_type, compile_program, infer_type, parse_program,
+    Invented, Primitive, Program, check_type, compile_program, infer_type, parse_program,
 )
-from induct.programs.evaluation import FAILED, run_program
+from induct.programs.evaluation import FAILED, Lazy, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.types import Type, arguments_of
 
@@ -41,6 +42,12 @@ class Library:
         values: name -> Python value (uncurried function of ``arity`` arguments, or constant).
         variable_log_weight: prior log-weight of choosing a variable.
         literal_families: type name -> list of literal names (for documentation and writing back).
+        task_literals: task-bound literal families, family name -> extractor name.  Each family
+            is one production; :meth:`bind` gives it the constants its extractor reads from a
+            task (:mod:`induct.dsl.task_literals`).
+        bound: None for a library not bound to a task; else family -> the names of its
+            constants for the task it was bound to.
+        extractors: family -> the extractor function (absent when loaded without semantics).
     """
 
     productions: tuple[Production, ...]
@@ -51,6 +58,9 @@ class Library:
     literal_families: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     source: str = "<library>"
     imports: tuple[str, ...] = ()
+    task_literals: Mapping[str, str] = field(default_factory=dict)
+    bound: Mapping[str, tuple[str, ...]] | None = None
+    extractors: Mapping[str, Callable[[Any], Iterable[Any]]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         index = {p.name: p for p in self.productions}
@@ -60,11 +70,15 @@ class Library:
                                                  if isinstance(p.program, Invented)})
         object.__setattr__(self, "_compile_cache", {})
         object.__setattr__(self, "_by_program", {p.program: p for p in self.productions})
-        object.__setattr__(self, "_hash", hash((self.productions, self.semantics_module, self.variable_log_weight)))
+        bound = None if self.bound is None else tuple(sorted(self.bound.items()))
+        object.__setattr__(self, "_bound_key", bound)
+        object.__setattr__(self, "_hash", hash((self.productions, self.semantics_module, self.variable_log_weight,
+                                                bound)))
 
     def _key(self) -> tuple:
         return (self.productions, tuple(sorted(self.type_constructors.items())), self.semantics_module,
-                self.variable_log_weight, tuple(sorted((k, tuple(v)) for k, v in self.literal_families.items())))
+                self.variable_log_weight, tuple(sorted((k, tuple(v)) for k, v in self.literal_families.items())),
+                tuple(sorted(self.task_literals.items())), self._bound_key)  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
         return self._hash  # type: ignore[attr-defined]
@@ -93,12 +107,33 @@ class Library:
                               f"{', '.join(sorted(self._by_name)[:30])}") from None  # type: ignore[attr-defined]
 
     def production_of(self, program: Program) -> Production | None:
-        """The production whose program is ``program`` (a Primitive or Invented), if any."""
-        return self._by_program.get(program)  # type: ignore[attr-defined]
+        """The production whose program is ``program`` (a Primitive or Invented), if any; a
+        task-bound constant's production is its family's."""
+        found = self._by_program.get(program)  # type: ignore[attr-defined]
+        if found is None and self.task_literals and isinstance(program, Primitive):
+            family = self.family_of(program.name)
+            if family is not None:
+                return self._by_name[family]  # type: ignore[attr-defined]
+        return found
+
+    def family_of(self, name: str) -> str | None:
+        """The task-bound literal family of the constant ``name`` (``FAMILY=VALUE``), or None."""
+        if not self.task_literals:
+            return None
+        parts = split_literal(name)
+        if parts is None or parts[0] not in self.task_literals:
+            return None
+        return parts[0]
 
     def type_of(self, name: str) -> Type:
-        """The polymorphic type of a primitive or invention; KeyError if unknown."""
-        return self._by_name[name].type  # type: ignore[attr-defined]
+        """The polymorphic type of a primitive, invention or task-bound constant; KeyError if unknown."""
+        try:
+            return self._by_name[name].type  # type: ignore[attr-defined]
+        except KeyError:
+            family = self.family_of(name)
+            if family is None:
+                raise
+            return self._by_name[family].type  # type: ignore[attr-defined]
 
     def value(self, name: str) -> Any:
         """The Python value of a primitive.
@@ -109,13 +144,50 @@ class Library:
         try:
             return self.values[name]
         except KeyError:
+            family = self.family_of(name)
+            if family is not None:
+                try:
+                    return literal_value(name, self.type_of(family))
+                except InductError as e:
+                    raise EvaluationError(str(e)) from None
+            if name in self.task_literals:
+                return Lazy(_unbound_family(name), 0)  # fails when run, as a primitive that raises
             known = "declared but has no semantics" if name in self else "not in this library"
             raise EvaluationError(f"cannot run primitive {name!r}: it is {known}") from None
 
     def arity(self, name: str) -> int:
         if name in self._inventions:  # type: ignore[attr-defined]
             return 0  # inventions are compiled from their bodies (curried)
-        return self._arity[name]  # type: ignore[attr-defined]
+        try:
+            return self._arity[name]  # type: ignore[attr-defined]
+        except KeyError:
+            if self.family_of(name) is None:
+                raise
+            return 0
+
+    # --- task-bound literals ---------------------------------------------------------------
+    def bind(self, task: Any) -> "Library":
+        """This library with each task-bound family given the constants it reads from ``task``
+        (itself when it has no such family, or is bound already).
+
+        Raises:
+            InductError: an extractor is missing (the library was read without its semantics)
+                or failed on the task.
+        """
+        if not self.task_literals or self.bound is not None:
+            return self
+        bound = {}
+        for family, extractor_name in self.task_literals.items():
+            extractor = self.extractors.get(family)
+            if extractor is None:
+                raise InductError(f"literal family {family} needs its extractor {extractor_name!r}, and the "
+                                  f"library was read without its semantics")
+            bound[family] = bind_family(family, self.type_of(family), extractor, task)
+        return replace(self, bound=bound)
+
+    def constants(self, family: str) -> tuple[str, ...] | None:
+        """The constants of a task-bound family in a bound library (None when unbound)."""
+        return None if self.bound is None else self.bound.get(family)
 
     @property
     def primitives(self) -> tuple[Production, ...]:
@@ -157,17 +229,16 @@ class Library:
             if name in names:
                 raise InductError(f"duplicate name {name!r} in library")
             names.add(name)
-            t = infer_type(body, lambda n, _new=new: _lookup(_new, n))
+            t = infer_type(body, lambda n, _new=new: _lookup(_new, n, self))
             new.append(Production(name, t, Invented(body, name), log_weight))
-        return Library(tuple(new), self.type_constructors, self.semantics_module, self.values,
-                       self.variable_log_weight, self.literal_families, self.source, self.imports)
+        return replace(self, productions=tuple(new))
 
     def with_log_weights(self, weights: Mapping[str, float], variable_log_weight: float | None = None) -> "Library":
         new = tuple(Production(p.name, p.type, p.program, float(weights.get(p.name, p.log_weight)))
                     for p in self.productions)
-        return Library(new, self.type_constructors, self.semantics_module, self.values,
-                       self.variable_log_weight if variable_log_weight is None else variable_log_weight,
-                       self.literal_families, self.source, self.imports)
+        return replace(self, productions=new,
+                       variable_log_weight=self.variable_log_weight if variable_log_weight is None
+                       else variable_log_weight)
 
     def to_text(self) -> str:
         """This library as a grammar file (self-contained: imports are flattened)."""
@@ -176,8 +247,15 @@ class Library:
         return library_to_text(self)
 
 
-def _lookup(productions: list[Production], name: str) -> Type:
+def _unbound_family(name: str) -> Callable[[], Any]:
+    def fail() -> Any:
+        raise EvaluationError(f"{name} is a task-bound literal family: its constants are read from a task "
+                              f"when the library is bound to one")
+    return fail
+
+
+def _lookup(productions: list[Production], name: str, library: Library) -> Type:
     for p in productions:
         if p.name == name:
             return p.type
-    raise KeyError(name)
+    return library.type_of(name)  # a task-bound constant, or KeyError

@@ -12,16 +12,17 @@ import math
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from induct.dsl.library import Library, Production
+from induct.dsl.task_literals import EXTRACTORS, literal_value, split_literal
 from induct.errors import GrammarFileError, InductError, ProgramSyntaxError, ProgramTypeError
 from induct.programs import Invented, Primitive, infer_type, parse_program
 from induct.programs.inference import check_type
-from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical
+from induct.types import Type, TypeConstructor, TypeVariable, arrow, canonical, free_type_variables, is_arrow
 
 __all__ = ["load_library", "parse_library", "find_grammar"]
 
@@ -48,25 +49,41 @@ def find_grammar(name_or_path: str | Path) -> Path:
                       f"or the name of a domain: {', '.join(domain_names()) or 'none'}")
 
 
-def load_library(path: str | Path, check_semantics: bool = True) -> Library:
-    """Load a grammar file (or the name of a shipped grammar) into a Library."""
+def load_library(path: str | Path, check_semantics: bool = True,
+                 trusted: Collection[str] | None = None) -> Library:
+    """Load a grammar file (or the name of a shipped grammar) into a Library.
+
+    ``trusted`` limits which semantics modules may be imported (``None``: any).  A module
+    outside it is never imported: with ``check_semantics`` it is an error, without it the
+    library is read with no Python values (enough to print, type-check and report).
+    """
     path = find_grammar(path)
-    return _load(path.resolve(), (), check_semantics)
+    return _load(path.resolve(), (), check_semantics, _trust(trusted))
 
 
-def parse_library(text: str, path: str = "<string>", check_semantics: bool = True) -> Library:
+def parse_library(text: str, path: str = "<string>", check_semantics: bool = True,
+                  trusted: Collection[str] | None = None) -> Library:
     """Parse grammar-file text into a Library (imports are relative to the working directory)."""
-    return _build(text, path, Path.cwd(), (), check_semantics)
+    return _build(text, path, Path.cwd(), (), check_semantics, _trust(trusted))
 
 
-def _load(path: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+def _trust(trusted: Collection[str] | None) -> frozenset[str] | None:
+    return None if trusted is None else frozenset(trusted)
+
+
+def _may_import(name: str, ctx: "_Context") -> bool:
+    return ctx.trusted is None or name in ctx.trusted
+
+
+def _load(path: Path, stack: tuple[Path, ...], check_semantics: bool,
+          trusted: frozenset[str] | None = None) -> Library:
     try:
         text = path.read_text()
     except OSError as e:
         raise GrammarFileError(f"cannot read grammar file: {e.strerror}", str(path)) from None
     except UnicodeDecodeError:
         raise GrammarFileError("grammar file is not UTF-8 text", str(path)) from None
-    return _build(text, str(path), path.parent, stack + (path,), check_semantics)
+    return _build(text, str(path), path.parent, stack + (path,), check_semantics, trusted)
 
 
 @dataclass
@@ -75,6 +92,9 @@ class _Declared:
     productions: list[Production] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     literals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    task_literals: dict[str, str] = field(default_factory=dict)
+    extractors: dict[str, Any] = field(default_factory=dict)
+    task_tokens: dict[str, Any] = field(default_factory=dict)
     semantics: str | None = None
     imports: list[str] = field(default_factory=list)
     where: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -93,9 +113,11 @@ class _Context:
     check_semantics: bool
     source: str
     fail: Any
+    trusted: frozenset[str] | None = None
 
 
-def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_semantics: bool) -> Library:
+def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_semantics: bool,
+           trusted: frozenset[str] | None = None) -> Library:
     text = text[1:] if text.startswith("\ufeff") else text
     source = text if text.endswith("\n") else text + "\n"
     try:
@@ -109,7 +131,7 @@ def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_se
         col = getattr(node, "column", None) or getattr(getattr(node, "meta", None), "column", 1) or 1
         return GrammarFileError(message, path, line, col, source, hint)
 
-    ctx = _Context(path, folder, stack, check_semantics, source, fail)
+    ctx = _Context(path, folder, stack, check_semantics, source, fail, trusted)
     for stmt in tree.children:
         try:
             _statement(stmt, d, ctx)
@@ -134,7 +156,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         if not target.is_file():
             raise fail(f"imported file {stmt.children[0][1:-1]!r} not found", stmt.children[0],
                        "import paths are relative to the importing file")
-        sub = _load(target, stack or (Path(path).resolve(),), check_semantics)
+        sub = _load(target, stack or (Path(path).resolve(),), check_semantics, ctx.trusted)
         d.imports.append(str(target))
         d.types.update(sub.type_constructors)
         for p in sub.productions:
@@ -144,6 +166,8 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
             if p.name in sub.values:
                 d.values[p.name] = sub.values[p.name]
         d.literals.update(sub.literal_families)
+        d.task_literals.update(sub.task_literals)
+        d.extractors.update(sub.extractors)
         if d.semantics is None:
             d.semantics = sub.semantics_module
     elif kind == "semantics":
@@ -152,6 +176,13 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
             raise fail(f"second 'semantics' line (the first is at line {d.semantics_token.line})",
                        stmt.children[0], "a grammar file names one semantics module")
         d.semantics_token = stmt.children[0]
+        if not _may_import(name, ctx):
+            if check_semantics:
+                raise fail(f"semantics module {name!r} is not trusted here, so it was not imported",
+                           stmt.children[0],
+                           f"if you trust this file, allow the module with --trust-semantics {name}")
+            d.semantics = name
+            return
         try:
             d.module = importlib.import_module(name)
         except Exception as e:
@@ -185,6 +216,8 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         for n in names:
             _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
             d.pending.append((stmt, [str(n)], t, weight))
+    elif kind == "literal" and stmt.children[1].data == "task_bound":
+        _task_bound(stmt, d, fail)
     elif kind == "literal":
         type_name = str(stmt.children[0])
         if type_name not in d.types or d.types[type_name] != 0:
@@ -220,9 +253,9 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
             raise GrammarFileError(f"invention body does not parse: {str(e).splitlines()[0]}", path,
                                    stmt.children[1].line, stmt.children[1].column + e.position, source,
                                    "write the body as an s-expression, e.g. (lambda (+ $0 1))") from None
-        lookup = {p.name: p.type for p in d.productions}
+        lookup = _types_with_constants({p.name: p.type for p in d.productions}, d.task_literals)
         try:
-            t = infer_type(body, lookup.__getitem__)
+            t = infer_type(body, lookup)
         except ProgramTypeError as e:
             raise fail(f"invention {name!r} is ill-typed: {e}", stmt.children[1],
                        "every name in the body must be a declared primitive or earlier invention") from None
@@ -230,7 +263,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
         if declared:
             want = _convert_type(declared[0], d.types, fail)
             try:
-                t = canonical(check_type(body, want, lookup.__getitem__))
+                t = canonical(check_type(body, want, lookup))
             except ProgramTypeError as e:
                 raise fail(f"invention {name!r}: {e}", declared[0], "fix the declared type or the body") from None
         _add(d, name, t, Invented(body, name), _weight(stmt, fail), stmt.children[0], fail)
@@ -238,7 +271,7 @@ def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
 
 def _finish(d: _Declared, ctx: _Context) -> Library:
     path, source, fail = ctx.path, ctx.source, ctx.fail
-    if d.module is None and d.semantics and d.pending:
+    if d.module is None and d.semantics and d.pending and _may_import(d.semantics, ctx):
         # No 'semantics' line of its own: primitives declared here take their meaning from the
         # module of the imported grammar (already imported once, so this cannot fail anew).
         d.module = importlib.import_module(d.semantics)
@@ -251,6 +284,15 @@ def _finish(d: _Declared, ctx: _Context) -> Library:
             for n in names:
                 if n in table:
                     d.values[n] = table[n]
+    for family, tok in d.task_tokens.items():
+        extractor = _extractor(d.task_literals[family], d.module)
+        if extractor is not None:
+            d.extractors[family] = extractor
+        elif ctx.check_semantics:
+            known = ", ".join(sorted(EXTRACTORS))
+            raise fail(f"unknown extractor {d.task_literals[family]!r} for literal family {family}", tok,
+                       f"use a built-in one ({known}) or define a function of that name in "
+                       f"{d.semantics or 'the semantics module'}")
     if ctx.check_semantics:
         for stmt, names, _, _ in d.pending:
             for n in names:
@@ -260,7 +302,51 @@ def _finish(d: _Declared, ctx: _Context) -> Library:
                             else "name the Python module with a 'semantics MODULE' line")
                     raise GrammarFileError(f"primitive {n!r} has no semantics", path, where[0], where[1], source, hint)
     return Library(tuple(d.productions), dict(d.types), d.semantics, d.values, 0.0, dict(d.literals), path,
-                   tuple(d.imports))
+                   tuple(d.imports), dict(d.task_literals), None, dict(d.extractors))
+
+
+def _task_bound(stmt: Tree, d: _Declared, fail: Any) -> None:
+    """``literal NAME : TYPE from task EXTRACTOR [@ W]``: one production whose constants each
+    task gives (:mod:`induct.dsl.task_literals`)."""
+    name_tok, spec = stmt.children[0], stmt.children[1]
+    name = str(name_tok)
+    if not (name[0].isalpha() and all(c.isalnum() or c in "_-" for c in name)):
+        raise fail(f"bad literal family name {name!r}", name_tok,
+                   "a family is named with letters, digits, '_' and '-', e.g. STRING")
+    t = _convert_type(spec.children[0], d.types, fail)
+    if free_type_variables(t):
+        raise fail(f"literal family {name} needs a type without variables", spec.children[0],
+                   "e.g. literal STRING : list(char) from task output_strings")
+    if is_arrow(t):
+        raise fail(f"literal family {name} cannot have a function type", spec.children[0],
+                   "its constants are values read from the task's examples")
+    _add(d, name, t, Primitive(name), _weight(stmt, fail), name_tok, fail)
+    d.task_literals[name] = str(spec.children[1])
+    d.task_tokens[name] = spec.children[1]
+
+
+def _types_with_constants(types: dict[str, Type], families: dict[str, str]) -> Any:
+    """``name -> type`` over declared names and the constants of task-bound families."""
+    def lookup(name: str) -> Type:
+        if name in types:
+            return types[name]
+        parts = split_literal(name)
+        if parts is None or parts[0] not in families:
+            raise KeyError(name)
+        try:
+            literal_value(name, types[parts[0]])
+        except InductError:
+            raise KeyError(name) from None
+        return types[parts[0]]
+    return lookup
+
+
+def _extractor(name: str, module: Any) -> Any:
+    """The extractor called ``name``: a function of the semantics module, else a built-in one."""
+    own = getattr(module, name, None) if module is not None else None
+    if callable(own):
+        return own
+    return EXTRACTORS.get(name)
 
 
 def _is_type_variable(name: str) -> bool:
@@ -336,13 +422,14 @@ def _syntax_error(e: UnexpectedInput, text: str, path: str) -> GrammarFileError:
     if col == 1 or ("_NL" in expected and "NAME" in expected and len(expected) <= 3):
         # At the start of a statement: say what statements look like.
         return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text, _STATEMENTS)
-    nice = ", ".join(_terminal_description(x) for x in expected[:6])
+    nice = ", ".join(_terminal_description(x) for x in expected[:8])
     return GrammarFileError(f"unexpected {str(token)!r}", path, line, col, text,
                             f"expected one of: {nice}" if nice else "check the statement's syntax")
 
 
 _STATEMENTS = ("statements are: semantics MODULE | import \"FILE\" | type T, list(a) | "
-               "NAME : TYPE [@ W] | literal T : A..B | invention NAME = BODY [: TYPE]")
+               "NAME : TYPE [@ W] | literal T : A..B | literal NAME : TYPE from task EXTRACTOR | "
+               "invention NAME = BODY [: TYPE]")
 
 
 def _terminal_description(name: str) -> str:

@@ -26,27 +26,52 @@ def library_to_text(library) -> str:
         heads.append(name + (f"({', '.join('abcdefgh'[:arity])})" if arity else ""))
     if heads:
         lines.append("type " + ", ".join(heads))
-    literal_names = {n for names in library.literal_families.values() for n in names}
+    family_of = {n: t for t, names in library.literal_families.items() for n in names}
     lines.append("")
     for p in library.productions:
-        if p.is_invention or p.name in literal_names:
+        if p.is_invention:
+            continue
+        if p.name in family_of:
+            names = library.literal_families[family_of[p.name]]
+            if p.name == names[0]:  # a family is written once, where its first member stands
+                lines.append(_literal_line(family_of[p.name], names, p.log_weight))
+            continue
+        if p.name in library.task_literals:
+            lines.append(f"literal {p.name} : {_show_sig(p.type)} from task {library.task_literals[p.name]}"
+                         f"{_weight(p.log_weight)}")
             continue
         lines.append(f"{p.name} : {_show_sig(p.type)}{_weight(p.log_weight)}")
-    for type_name, names in library.literal_families.items():
-        lw = library.production(names[0]).log_weight
-        ints = [int(n) for n in names] if type_name == "int" and all(_is_int(n) for n in names) else None
-        if ints and ints == list(range(ints[0], ints[-1] + 1)):
-            lines.append(f"literal {type_name} : {ints[0]}..{ints[-1]}{_weight(lw)}")
-        else:
-            lines.append(f"literal {type_name} : {' '.join(names)}{_weight(lw)}")
     inventions = library.inventions
     if inventions:
         lines.append("")
         lines.append("# learned inventions")
+    names = {q.program: q.program for q in inventions}
     for p in inventions:
-        body = show(p.program.body, name_inventions=True)
+        body = show(_named(p.program.body, names), name_inventions=True)
         lines.append(f"invention {p.name} = {body} : {_show_sig(p.type)}{_weight(p.log_weight)}")
     return "\n".join(lines) + "\n"
+
+
+def _literal_line(type_name: str, names, log_weight: float) -> str:
+    ints = [int(n) for n in names] if type_name == "int" and all(_is_int(n) for n in names) else None
+    if ints and ints == list(range(ints[0], ints[-1] + 1)):
+        return f"literal {type_name} : {ints[0]}..{ints[-1]}{_weight(log_weight)}"
+    return f"literal {type_name} : {' '.join(names)}{_weight(log_weight)}"
+
+
+def _named(program, names: dict):
+    """``program`` with each use of a library invention carrying the invention's name, so
+    that it is written by name (an invention found by compression, or read back from
+    ``#(...)`` text, has no name of its own)."""
+    from induct.programs import Abstraction, Application, Invented
+
+    if isinstance(program, Invented):
+        return names.get(program, program)
+    if isinstance(program, Abstraction):
+        return Abstraction(_named(program.body, names))
+    if isinstance(program, Application):
+        return Application(_named(program.f, names), _named(program.x, names))
+    return program
 
 
 def _is_int(s: str) -> bool:

@@ -20,7 +20,7 @@ import numpy as np
 
 from induct.dsl import Library
 from induct.errors import InductError, TypeUnificationError
-from induct.programs import Index, Program
+from induct.programs import Index, Primitive, Program
 from induct.types import (
     Substitution, Type, TypeConstructor, TypeVariable, arguments_of, free_type_variables,
     instantiate, rename_variables, return_of, show_type, unify, variables_in_order,
@@ -114,6 +114,9 @@ class Grammar:
     def production_index(self, program: Program) -> int:
         i = self._index.get(program)  # type: ignore[attr-defined]
         if i is None:
+            family = self.library.production_of(program)  # a task-bound constant counts as its family
+            i = None if family is None else self._index.get(family.program)  # type: ignore[attr-defined]
+        if i is None:
             raise PriorError(f"{program} is not a production of this library")
         return i
 
@@ -152,6 +155,12 @@ class Grammar:
 
     def with_log_weights(self, log_weights: Sequence[float], log_variable: float) -> "Grammar":
         return Grammar(self.library, tuple(float(x) for x in log_weights), float(log_variable))
+
+    def bind(self, task: Any) -> "Grammar":
+        """This prior with its library bound to ``task`` (see :meth:`Library.bind`): the same
+        weights, each task-bound family's weight shared by the constants read from the task."""
+        library = self.library.bind(task)
+        return self if library is self.library else Grammar(library, self.log_weights, self.log_variable)
 
     def describe(self) -> list[tuple[float, str, str]]:
         """(log-weight, name, type) per production, most probable first."""
@@ -247,11 +256,17 @@ def _fits(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> 
     if got is not None:
         return got
     productions = []
+    bound = g.library.bound
     for i, (t, p) in enumerate(zip(g._types, g._programs)):  # type: ignore[attr-defined]
         t2, s2 = instantiate(t, s)
         try:
             s3 = unify(return_of(t2), request, s2)
         except TypeUnificationError:
+            continue
+        if bound is not None and getattr(p, "name", None) in bound:
+            # A task-bound family: one entry per constant read from the task (none: not here).
+            args = arguments_of(t2)
+            productions.extend((Primitive(c), i, args, s3) for c in bound[p.name])  # type: ignore[union-attr]
             continue
         productions.append((p, i, arguments_of(t2), s3))
     variables = []
@@ -271,6 +286,12 @@ def _log_probabilities(g: Grammar, productions: list, variables: list) -> list[f
     """The normalised log-probability of each fitting production, then of each variable."""
     weights = g.log_weights
     raw = [weights[i] for _, i, _, _ in productions]
+    if g.library.bound is not None:
+        # The constants of a task-bound family share its weight, as variables share theirs.
+        shares: dict[int, int] = {}
+        for _, i, _, _ in productions:
+            shares[i] = shares.get(i, 0) + 1
+        raw = [w - math.log(shares[i]) if shares[i] > 1 else w for w, (_, i, _, _) in zip(raw, productions)]
     if variables:
         raw.extend([g.log_variable - math.log(len(variables))] * len(variables))
     z = log_sum_exp([w for w in raw if w != -math.inf])
@@ -334,6 +355,18 @@ class ContextualGrammar:
 
     def production_index(self, program: Program) -> int:
         return self.no_parent.production_index(program)
+
+    def bind(self, task: Any) -> "ContextualGrammar":
+        """Every context's distribution bound to ``task`` (see :meth:`Grammar.bind`)."""
+        library = self.library.bind(task)
+        if library is self.library:
+            return self
+
+        def rebind(g: Grammar) -> Grammar:
+            return Grammar(library, g.log_weights, g.log_variable)
+
+        return ContextualGrammar(rebind(self.no_parent), rebind(self.variable_parent),
+                                 tuple(tuple(rebind(g) for g in row) for row in self.library_grammars))
 
     @property
     def n_productions(self) -> int:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from induct.grammar.core import (
     ROOT, VARIABLE_PARENT, Context, PriorError, log_sum_exp,
 )
-from induct.programs import Abstraction, Application, Index, Program, spine
+from induct.programs import Abstraction, Application, Index, Primitive, Program, spine
 from induct.programs.syntax import show
 from induct.types import Substitution, Type, arrow, is_arrow, show_type
 
@@ -91,13 +91,21 @@ def summarize(grammar, program: Program, request: Type) -> LikelihoodSummary:
             if c.program == head:
                 chosen = c
                 break
+        shared = 0.0
+        if chosen is not None and chosen.production >= 0 and grammar.library.bound is not None:
+            k = sum(1 for c in cands if c.production == chosen.production)
+            shared = -math.log(k) if k > 1 else 0.0  # one of k constants of a task-bound family
+        elif chosen is None and isinstance(head, Primitive) and grammar.library.family_of(head.name):
+            # Unbound: a task-bound constant is scored as its family (its share needs the task).
+            family = Primitive(grammar.library.family_of(head.name))
+            chosen = next((c for c in cands if c.program == family), None)
         if chosen is None:
             raise PriorError(f"{show(head)} cannot fill a hole of type {show_type(req)} here "
                              f"(in {show(program)})")
         ids = tuple(sorted({c.production if c.production >= 0 else n for c in cands}))
         n_vars = sum(1 for c in cands if c.production < 0)
         if chosen.production >= 0:
-            choices.append(ChoicePoint(ctx, chosen.production, ids, 0.0))
+            choices.append(ChoicePoint(ctx, chosen.production, ids, shared))
             parent = chosen.production
         else:
             choices.append(ChoicePoint(ctx, n, ids, -math.log(n_vars)))

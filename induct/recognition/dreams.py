@@ -81,12 +81,16 @@ def dream(library: Library, tasks: Sequence[Task], n: int, key: jax.Array,
     probes = _probe_inputs(tasks)
     best: dict[tuple[Type, str], tuple[float, int, Program, Task]] = {}
     deadline = None if seconds is None else time.perf_counter() + seconds
+    bound: dict[str, Any] = {}
     for attempt in range(max_attempts):
         if len(best) >= n or (deadline is not None and time.perf_counter() > deadline):
             break
         source = tasks[int(rng.integers(len(tasks)))]
         request = source.request_type
-        program = grammar.sample(request, rng, max_depth=max_depth)
+        if source.name not in bound:  # task-bound literals take the source task's constants
+            bound[source.name] = grammar.bind(source) if hasattr(grammar, "bind") else grammar
+        prior = bound[source.name]
+        program = prior.sample(request, rng, max_depth=max_depth)
         if program is None:
             continue
         # Behaviour = outputs on a fixed probe set per request type, so that a program
@@ -95,7 +99,7 @@ def dream(library: Library, tasks: Sequence[Task], n: int, key: jax.Array,
         if probe_outputs is None:
             continue
         behaviour = (request, "\x00".join(probe_outputs))
-        log_prior = grammar.log_prior(program, request)
+        log_prior = prior.log_prior(program, request)
         held = best.get(behaviour)
         if held is not None and held[0] >= log_prior:
             continue

@@ -8,10 +8,11 @@ timeouts, parallelism and progress.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Protocol
+from typing import Any, Callable, Mapping, Protocol
 
 from induct.errors import InductError
 from induct.programs import Program
@@ -21,7 +22,7 @@ from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction
 from induct.tasks import Task
 
 __all__ = ["SearchConfig", "SearchStrategy", "STRATEGIES", "register_strategy", "get_strategy",
-           "FrontierBuilder", "SearchTimeout"]
+           "FrontierBuilder", "SearchTimeout", "streaming_entries"]
 
 
 class SearchTimeout(Exception):
@@ -139,6 +140,24 @@ def _load_builtin() -> None:
     import induct.search.strategies  # noqa: F401  (registers the built-in strategies)
 
 
+_ENTRY_SINK: Callable[[str, FrontierEntry], None] | None = None
+
+
+@contextlib.contextmanager
+def streaming_entries(sink: Callable[[str, FrontierEntry], None] | None):
+    """Inside, every new (or improved) frontier entry is passed to ``sink(task_name, entry)``.
+
+    A worker process uses it to send its finds to the parent as they come, so that a
+    worker killed mid-search loses only the search time it had left.
+    """
+    global _ENTRY_SINK
+    previous, _ENTRY_SINK = _ENTRY_SINK, sink
+    try:
+        yield
+    finally:
+        _ENTRY_SINK = previous
+
+
 class FrontierBuilder:
     """Collects a search's programs: the best ``keep`` by log posterior, and the statistics."""
 
@@ -163,7 +182,9 @@ class FrontierBuilder:
             return
         if old is None:
             self.solutions += 1
-        self.entries[program] = FrontierEntry(program, log_prior, log_likelihood)
+        entry = self.entries[program] = FrontierEntry(program, log_prior, log_likelihood)
+        if _ENTRY_SINK is not None:
+            _ENTRY_SINK(self.task.name, entry)
         if len(self.entries) > 2 * self.keep:
             self._trim()
 

@@ -23,9 +23,11 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Mapping, Sequence
 
 from induct.errors import InductError
-from induct.search.base import SearchConfig, get_strategy
+from induct.programs.limits import WallLimit, wall_limit
+from induct.search import base
+from induct.search.base import SearchConfig, get_strategy, streaming_entries
 from induct.search.decompose import search_with_decompositions
-from induct.search.frontier import Frontier, SearchStats
+from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Task
 
 __all__ = ["solve_tasks", "solve_task", "collector_paused", "Progress", "grammar_to_spec", "grammar_from_spec",
@@ -119,13 +121,41 @@ def collector_paused():
             gc.enable()
 
 
+WALL_GRACE = 1.0
+"""Seconds past a task's timeout before the in-process watchdog interrupts its search."""
+
+
 def solve_task(task: Task, grammar: Any, strategy: str, config: SearchConfig) -> Frontier:
-    """Run one strategy on one task in this process (errors become the frontier's ``error``)."""
+    """Run one strategy on one task in this process (errors become the frontier's ``error``).
+
+    A watchdog holds the timeout even against a primitive that sleeps or spins in Python:
+    ``WALL_GRACE`` seconds past it, the search is interrupted and its frontier is what it had
+    found by then (see :func:`induct.programs.limits.wall_limit`).
+    """
     search = get_strategy(strategy)
-    deadline = time.monotonic() + config.timeout
+    started = time.monotonic()
+    deadline = started + config.timeout
+    found: dict[Any, Any] = {}
+    outer = base._ENTRY_SINK
+
+    def keep(name: str, entry: Any) -> None:
+        if name == task.name:
+            found[entry.program] = entry
+        if outer is not None:
+            outer(name, entry)
+
     with collector_paused():
         try:
-            return search_with_decompositions(search, task, grammar, config, deadline)
+            with streaming_entries(keep), wall_limit(config.timeout + WALL_GRACE,
+                                                     f"task {task.name!r} ran past its timeout"):
+                bound = grammar.bind(task) if hasattr(grammar, "bind") else grammar  # task-bound literals
+                return search_with_decompositions(search, task, bound, config, deadline)
+        except WallLimit:
+            best = sorted(found.values(), key=lambda e: -e.log_posterior)[:config.max_frontier]
+            stats = SearchStats(0, time.monotonic() - started, None, None, True, strategy,
+                                f"interrupted {WALL_GRACE:g} s past the {config.timeout:g} s timeout "
+                                "(a primitive did not return)")
+            return Frontier(task.name, task.request_type, tuple(best), stats)
         except (InductError, RecursionError, MemoryError) as e:
             return _failed(task, strategy, f"{type(e).__name__}: {e}")
 
@@ -168,7 +198,11 @@ def _worker_main(connection: Connection, parent: int | None = None) -> None:
         try:
             # The answer is sent before the search's garbage is collected: the parent times
             # a task from its "start", so the collection below delays no task's clock.
-            with collector_paused():
+            def stream(name: str, entry: FrontierEntry, index: int = index, top: str = task.name) -> None:
+                if name == top:  # a decomposition's hole searches stream nothing
+                    connection.send(("entry", index, _entry_json(entry)))
+
+            with collector_paused(), streaming_entries(stream):
                 grammar = grammar_from_spec(spec)
                 frontier = solve_task(task, grammar, strategy, config)
                 connection.send(("done", index, frontier.to_json()))
@@ -188,6 +222,7 @@ class _Worker:
         self.acknowledged = False  # has this process ever taken a task?
         self.started: float | None = None
         self.sent: float = 0.0
+        self.streamed: list[dict] = []  # entries of the current task received so far
 
     def kill(self) -> None:
         try:
@@ -211,7 +246,8 @@ class _Worker:
 
 def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate",
                 config: SearchConfig = SearchConfig(), workers: int | None = None,
-                progress: Callable[[Progress], None] | None = None) -> dict[str, Frontier]:
+                progress: Callable[[Progress], None] | None = None, backend: Any = "local",
+                address: str | None = None) -> dict[str, Frontier]:
     """Solve every task with ``strategy``; returns task name -> Frontier (in task order).
 
     Args:
@@ -222,7 +258,12 @@ def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate"
         config: search settings; ``config.timeout`` is each task's wall time.
         workers: processes to use (default: all cores); 0 solves in this process.
         progress: called with a :class:`Progress` after each task finishes.
+        backend: "local" (worker processes here), "ray", or a
+            :class:`~induct.search.backends.Backend`; ``address`` is the Ray cluster's.
     """
+    from induct.search.backends import get_backend
+
+    runner = get_backend(backend, address)
     get_strategy(strategy)  # fail early on an unknown name
     names = [t.name for t in tasks]
     if len(set(names)) != len(names):
@@ -252,7 +293,7 @@ def solve_tasks(tasks: Sequence[Task], grammar: Any, strategy: str = "enumerate"
         for t in tasks:
             finish(t, solve_task(t, grammar_of(t), strategy, config))
         return {n: results[n] for n in names}
-    _parallel(tasks, grammar_of, strategy, config, min(workers, len(tasks)), finish)
+    runner.run(tasks, grammar_of, strategy, config, workers, finish)
     return {n: results[n] for n in names}
 
 
@@ -266,6 +307,8 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
     limit = config.timeout + GRACE_SECONDS
     any_started = False
     startup_deaths = 0
+    saved: dict[int, list[dict]] = {}  # streamed entries of a task waiting for its retry
+    retried: set[int] = set()
     try:
         while pending or any(w.task is not None for w in pool):
             for w in pool:
@@ -275,7 +318,7 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
                     spec = specs.get(id(g))
                     if spec is None:
                         spec = specs[id(g)] = grammar_to_spec(g)
-                    w.task, w.started, w.sent = i, None, time.monotonic()
+                    w.task, w.started, w.sent, w.streamed = i, None, time.monotonic(), []
                     w.connection.send((i, tasks[i], spec, strategy, config))
             busy = [w for w in pool if w.task is not None]
             ready = wait([w.connection for w in busy] + [w.process.sentinel for w in busy], timeout=0.2)
@@ -291,15 +334,25 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
                     startup_deaths += 1
                     if startup_deaths >= n_workers:
                         raise InductError(_startup_failure(w.process.exitcode))
-                task = tasks[w.task]
+                i, task = w.task, tasks[w.task]
                 w.task = None
+                library = grammar_of(task).library
+                kept = saved.pop(i, []) + w.streamed
                 if isinstance(outcome, dict):
-                    frontier = Frontier.from_json(outcome, grammar_of(task).library)
+                    frontier = _merged(Frontier.from_json(outcome, library), kept, library, config)
                 else:
-                    frontier = _failed(task, strategy, outcome[0], now - (w.started or w.sent), outcome[1])
+                    died = not w.process.is_alive() and not outcome[1]
                     if outcome[1] or not w.process.is_alive():
                         w.kill()
                         pool[k] = _Worker(context)
+                    if died and i not in retried:
+                        # Retried once; what the dead worker streamed is merged into the retry's frontier.
+                        retried.add(i)
+                        saved[i] = kept
+                        pending.append(i)
+                        continue
+                    frontier = _merged(_failed(task, strategy, outcome[0], now - (w.started or w.sent), outcome[1]),
+                                       kept, library, config)
                 finish(task, frontier)
     finally:
         for w in pool:
@@ -307,6 +360,26 @@ def _parallel(tasks: Sequence[Task], grammar_of: Callable[[Task], Any], strategy
                 w.stop()
             else:
                 w.kill()
+
+
+def _entry_json(entry: FrontierEntry) -> dict:
+    from induct.programs import show
+
+    return {"program": show(entry.program), "log_prior": entry.log_prior, "log_likelihood": entry.log_likelihood}
+
+
+def _merged(frontier: Frontier, streamed: Sequence[dict], library: Any, config: SearchConfig) -> Frontier:
+    """``frontier`` with the streamed entries added (the best per program, the best ``max_frontier``)."""
+    if not streamed:
+        return frontier
+    best: dict[Any, FrontierEntry] = {e.program: e for e in frontier.entries}
+    for data in streamed:
+        e = FrontierEntry(library.parse(data["program"]), float(data["log_prior"]), float(data["log_likelihood"]))
+        old = best.get(e.program)
+        if old is None or e.log_posterior > old.log_posterior:
+            best[e.program] = e
+    entries = sorted(best.values(), key=lambda e: -e.log_posterior)[:config.max_frontier]
+    return Frontier(frontier.task_name, frontier.request_type, tuple(entries), frontier.stats)
 
 
 def _startup_failure(exitcode: int | None) -> str:
@@ -325,6 +398,8 @@ def _poll(w: _Worker, ready: list, now: float, limit: float) -> dict | tuple[str
                 if message[0] == "start":
                     w.started = now
                     w.acknowledged = True
+                elif message[0] == "entry":
+                    w.streamed.append(message[2])
                 elif message[0] == "error":
                     return (message[2], False)
                 else:

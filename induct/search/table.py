@@ -376,7 +376,8 @@ class Table:
             return got
         n = len(order)
         weights = grammar.log_weights
-        cands = grammar.candidates(request, Substitution().reserve(n), ())
+        # One candidate per production: the constants of a task-bound family share its weight.
+        cands = list({c.production: c for c in grammar.candidates(request, Substitution().reserve(n), ())}.values())
         always = [c for c in cands if _fits_every_specialisation(c.substitution, n)]
         w_always = sum(math.exp(weights[c.production]) for c in always)
         best = math.inf

@@ -13,10 +13,10 @@ from pathlib import Path
 from induct.wake_sleep.checkpoint import CheckpointError
 from induct.wake_sleep.config import ConfigError, TrainConfig, load_config
 from induct.wake_sleep.domain import Domain, domain_names, get_domain, registered_domains, resolve_domain
-from induct.wake_sleep.loop import RunResult, RunState, load_run, load_state, resume, train
+from induct.wake_sleep.loop import RunResult, RunState, load_run, load_state, open_run, resume, train
 
 __all__ = ["CheckpointError", "ConfigError", "TrainConfig", "load_config", "Domain", "domain_names", "get_domain", "registered_domains",
-           "resolve_domain", "RunResult", "RunState", "load_run", "load_state", "resume", "train", "write_run_report"]
+           "resolve_domain", "RunResult", "RunState", "load_run", "load_state", "open_run", "resume", "train", "write_run_report"]
 
 
 def write_run_report(run_dir: str | Path) -> dict[str, Path]:

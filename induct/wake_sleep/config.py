@@ -20,6 +20,11 @@ tasks without a solution first (in rotation order), then solved ones, so that th
 goes where it is still needed; solved tasks fill the batch when fewer are unsolved."""
 
 
+BACKENDS = ("local", "ray")
+"""Where the wake phase and test passes run: local worker processes, or a Ray cluster
+(``address``; empty: start a local one)."""
+
+
 class ConfigError(InductError):
     """A configuration value that is missing, unknown or out of range."""
 
@@ -53,6 +58,8 @@ class TrainConfig:
     test_timeout: float = 10.0
     max_test_tasks: int = 0
     workers: int = 0
+    backend: str = "local"
+    address: str = ""
     strategy: str = "enumerate"
     frontier_size: int = 5
     generative_wake: bool = True
@@ -88,6 +95,8 @@ class TrainConfig:
                      "compression_iterations"]:
             if getattr(self, name) < 0:
                 raise ConfigError(f"{name} must be ≥ 0, got {getattr(self, name)}")
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
         if self.task_order not in TASK_ORDERS:
             raise ConfigError(f"task_order must be one of {', '.join(TASK_ORDERS)}, got {self.task_order!r}")
         if not 0 <= self.decompose < 1:
@@ -151,6 +160,8 @@ FIELD_HELP = {
     "test_timeout": "test: wall seconds per task",
     "max_test_tasks": "test on at most N tasks (0: all)",
     "workers": "search processes (0: all cores)",
+    "backend": "where searches run: local (worker processes) or ray (needs the ray extra)",
+    "address": "the Ray cluster's address with backend ray (empty: start a local cluster)",
     "strategy": "search strategy (enumerate, bottom_up, mcmc)",
     "frontier_size": "programs kept per task",
     "generative_wake": "search the tasks the model's grammars leave unsolved again with the library's prior",

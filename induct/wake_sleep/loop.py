@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
 import numpy as np
 
@@ -29,7 +29,7 @@ from induct.wake_sleep.checkpoint import (
 from induct.wake_sleep.config import TrainConfig, config_to_toml, load_config
 from induct.wake_sleep.domain import Domain, domain_names, get_domain, resolve_domain
 
-__all__ = ["RunState", "RunResult", "train", "resume", "load_run", "load_state", "Progress"]
+__all__ = ["RunState", "RunResult", "train", "resume", "load_run", "load_state", "open_run", "Progress"]
 
 log = logging.getLogger("induct.train")
 
@@ -145,8 +145,13 @@ def _save_checkpoint(run_dir: Path, state: RunState, config: TrainConfig) -> Non
     atomic_write(run_dir / "library.induct", files["library.induct"])
 
 
-def load_run(run_dir: str | Path) -> tuple[TrainConfig, Domain, RunState | None]:
-    """Read a run directory: its config, domain and the state of its last complete checkpoint."""
+def load_run(run_dir: str | Path, trusted: Collection[str] | None = ()) -> tuple[TrainConfig, Domain, RunState | None]:
+    """Read a run directory: its config, domain and the state of its last complete checkpoint.
+
+    By default nothing the run names is imported: the library is read without the Python
+    values of its primitives (enough to print and report it).  ``trusted`` names the
+    semantics modules that may be imported (``None``: any), for a run that will be resumed.
+    """
     run_dir = Path(run_dir)
     if not (run_dir / "config.toml").exists():
         raise InductError(f"{run_dir} is not a run directory (no config.toml); start one with induct train")
@@ -165,16 +170,21 @@ def load_run(run_dir: str | Path) -> tuple[TrainConfig, Domain, RunState | None]
     else:
         domain = Domain(record["name"], record["grammar"], record["tasks"], record["train_split"],
                         tuple(record["test_splits"]), record.get("featurizer", "tokens"))
-    return config, domain, load_state(run_dir, domain)
+    return config, domain, load_state(run_dir, domain, trusted, check_semantics=trusted is None)
 
 
-def load_state(run_dir: Path, domain: Domain) -> RunState | None:
-    """The state of the last complete checkpoint of ``run_dir`` (None if there is none yet)."""
+def load_state(run_dir: Path, domain: Domain, trusted: Collection[str] | None = None,
+               check_semantics: bool = True) -> RunState | None:
+    """The state of the last complete checkpoint of ``run_dir`` (None if there is none yet).
+
+    ``trusted``: the semantics modules that may be imported (``None``: any).  Without
+    ``check_semantics`` an untrusted module is not an error: the library is then read
+    without Python values (enough to print and report it)."""
     path = latest_checkpoint(run_dir)
     if path is None:
         return None
     ck = read_checkpoint(path)
-    library = _library_from_text(ck.text("library.induct"), path)
+    library = _library_from_text(ck.text("library.induct"), path, trusted, check_semantics)
     try:
         prior = ck.json("prior.json")
         library = library.with_log_weights(prior["log_weights"], float(prior["log_variable"]))
@@ -189,12 +199,69 @@ def load_state(run_dir: Path, domain: Domain) -> RunState | None:
     return RunState(ck.iteration, library, frontiers, model, metrics)
 
 
-def _library_from_text(text: str, where: Path) -> Library:
+def _library_from_text(text: str, where: Path, trusted: Collection[str] | None = None,
+                       check_semantics: bool = True) -> Library:
     try:
-        lib = parse_library(text, str(where / "library.induct"))
+        lib = parse_library(text, str(where / "library.induct"), check_semantics=check_semantics, trusted=trusted)
     except InductError as e:
         raise CheckpointError(f"the library of checkpoint {where} does not load: {e}") from None
     return lib
+
+
+def _semantics_of(grammar: str, trusted: Collection[str] | None) -> set[str]:
+    """The semantics modules a grammar file (and its imports) names."""
+    from induct.dsl import load_library
+
+    lib = load_library(grammar, check_semantics=False, trusted=trusted)
+    return {lib.semantics_module} if lib.semantics_module else set()
+
+
+def _shipped_semantics(domain: Domain) -> set[str]:
+    """The semantics of the shipped domain a run was started with, if it was one (trusted:
+    it comes with induct, not with the run)."""
+    shipped = get_domain(domain.name) if domain.name in domain_names() else None
+    found: set[str] = set()
+    try:
+        # A module that ships inside induct is induct's own code, whatever grammar names it.
+        found |= {m for m in _semantics_of(domain.grammar, ()) if m.startswith("induct.domains.")}
+    except InductError:
+        pass
+    if shipped is None or domain.grammar != _absolute(shipped.grammar) and domain.grammar != shipped.grammar:
+        return found
+    try:
+        return found | _semantics_of(shipped.grammar, None)
+    except InductError:
+        return found
+
+
+class _RunLock:
+    """An exclusive lock on a run directory (``run_dir/lock.txt``), held while a process trains it."""
+
+    def __init__(self, run_dir: Path):
+        self.path = run_dir / "lock.txt"
+        self.file: Any = None
+
+    def __enter__(self) -> "_RunLock":
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): no lock
+            return self
+        try:
+            self.file = open(self.path, "a")
+        except OSError as e:
+            raise InductError(f"cannot write to run directory {self.path.parent}: {e.strerror}") from None
+        try:
+            fcntl.flock(self.file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.file.close()
+            self.file = None
+            raise InductError(f"{self.path.parent} is in use by another induct process "
+                              "(train or resume); wait for it to finish") from None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.file is not None:
+            self.file.close()  # closing releases the lock
 
 
 # --- the loop ---------------------------------------------------------------------------
@@ -214,35 +281,71 @@ def train(config: TrainConfig | None = None, run_dir: str | Path = "runs/latest"
     domain = domain or resolve_domain(config.domain, config.grammar, config.tasks, config.train_split,
                                       config.test_splits)
     run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise InductError(f"--out {run_dir} is a file, not a directory: choose another --out")
     if (run_dir / "config.toml").exists() and not overwrite:
         raise InductError(f"{run_dir} already holds a run: continue it with `induct resume {run_dir}` "
                           "or choose another --out")
-    if overwrite and (run_dir / "checkpoints").exists():
-        import shutil
+    if run_dir.is_dir() and not (run_dir / "config.toml").exists() and any(run_dir.iterdir()):
+        raise InductError(f"--out {run_dir} is a non-empty directory that is not a run: "
+                          "choose an empty or new directory")
+    # Everything the run needs is checked before anything is written to its directory.
+    domain.load_tasks()
+    domain.load_library()
+    try:
+        run_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise InductError(f"cannot create run directory {run_dir}: {e.strerror}") from None
+    with _RunLock(run_dir):
+        if overwrite and (run_dir / "checkpoints").exists():
+            import shutil
 
-        shutil.rmtree(run_dir / "checkpoints")
-    run_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write(run_dir / "config.toml", config_to_toml(config))
-    atomic_write(run_dir / "domain.json", json.dumps(_domain_record(domain), indent=1))
-    return _run(config, domain, run_dir, None, progress)
+            shutil.rmtree(run_dir / "checkpoints")
+        atomic_write(run_dir / "config.toml", config_to_toml(config))
+        atomic_write(run_dir / "domain.json", json.dumps(_domain_record(domain), indent=1))
+        return _run(config, domain, run_dir, None, progress)
 
 
 def resume(run_dir: str | Path, domain: Domain | None = None, progress: bool = True,
-           iterations: int | None = None) -> RunResult:
-    """Continue a run from its last complete checkpoint (optionally to more iterations)."""
+           iterations: int | None = None, trust_semantics: Collection[str] = ()) -> RunResult:
+    """Continue a run from its last complete checkpoint (optionally to more iterations).
+
+    Only trusted code is imported: the semantics of a shipped domain recorded at ``train``
+    time, of the ``domain`` given here, and the modules named in ``trust_semantics``.
+    """
     run_dir = Path(run_dir)
+    if not (run_dir / "config.toml").exists():
+        raise InductError(f"{run_dir} is not a run directory (no config.toml); start one with induct train")
+    with _RunLock(run_dir):
+        return _resume_locked(run_dir, domain, progress, iterations, trust_semantics)
+
+
+def open_run(run_dir: str | Path, trust_semantics: Collection[str] = ()) -> tuple[TrainConfig, Domain, RunState | None]:
+    """A run's config, domain and last state, with its library's semantics imported (to
+    search with it) under the rule :func:`resume` follows: only a shipped domain recorded
+    at ``train`` time, or a module named in ``trust_semantics``."""
+    config, domain, _ = load_run(run_dir)
+    trusted = set(trust_semantics) | _shipped_semantics(domain)
+    return config, domain, load_state(Path(run_dir), domain, trusted)
+
+
+def _resume_locked(run_dir: Path, domain: Domain | None, progress: bool, iterations: int | None,
+                   trust_semantics: Collection[str]) -> RunResult:
     if domain is None:
-        config, domain, state = load_run(run_dir)
+        config, domain, _ = load_run(run_dir)
+        trusted = set(trust_semantics) | _shipped_semantics(domain)
     else:
         config = load_config(run_dir / "config.toml")
-        state = load_state(run_dir, domain)
+        trusted = set(trust_semantics) | _semantics_of(domain.grammar, None)
+    state = load_state(run_dir, domain, trusted)
     if iterations is not None and iterations != config.iterations:
         config = config.replace(iterations=iterations)
         atomic_write(run_dir / "config.toml", config_to_toml(config))
-    return _run(config, domain, run_dir, state, progress)
+    return _run(config, domain, run_dir, state, progress, trusted)
 
 
-def _run(config: TrainConfig, domain: Domain, run_dir: Path, state: RunState | None, show: bool) -> RunResult:
+def _run(config: TrainConfig, domain: Domain, run_dir: Path, state: RunState | None, show: bool,
+         trusted: Collection[str] | None = None) -> RunResult:
     handler = _setup_logging(run_dir)
     bar = Progress(show)
     try:
@@ -250,7 +353,13 @@ def _run(config: TrainConfig, domain: Domain, run_dir: Path, state: RunState | N
         if config.max_test_tasks:
             test_tasks = test_tasks[: config.max_test_tasks]
         if state is None:
-            library = phases.initial_library(domain.load_library(), config)
+            if trusted is None:
+                base = domain.load_library()
+            else:
+                from induct.dsl import load_library
+
+                base = load_library(domain.grammar, trusted=trusted)
+            library = phases.initial_library(base, config)
             state = RunState(0, library, {}, None, [])
             log.info("new run: domain %s, %d train and %d test tasks", domain.name, len(train_tasks), len(test_tasks))
         else:

@@ -61,13 +61,14 @@ def wake(tasks: list[Task], library: Library, model, config, max_programs: int, 
         from induct.recognition.prior import task_grammars
 
         grammar = task_grammars(model, tasks)
+    where = {"backend": config.backend, "address": config.address or None}
     found = solve_tasks(tasks, grammar, config.strategy, settings, workers=workers,
-                        progress=lambda p: progress("search", p.done, p.total, p.solved))
+                        progress=lambda p: progress("search", p.done, p.total, p.solved), **where)
     unsolved = [t for t in tasks if not found[t.name].solved]
     if model is not None and generative and unsolved:
         solved = len(tasks) - len(unsolved)
         again = solve_tasks(unsolved, prior, config.strategy, settings, workers=workers,
-                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved))
+                            progress=lambda p: progress("library prior", p.done, p.total, solved + p.solved), **where)
         rescued = {name: f for name, f in again.items() if f.solved}
         found.update(rescued)
         log.info("wake: the library prior solved %d of the %d tasks the model's grammars did not",
@@ -93,9 +94,12 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
     if new_library is None or not inventions:
         return library, frontiers, []
     grammar = Grammar.from_library(new_library)
+    by_name = {t.name: t for t in tasks}
     out: dict[str, Frontier] = {}
     for name, f in frontiers.items():
         entries = []
+        # The prior of a task-bound constant is its share of the constants of this task.
+        prior = grammar.bind(by_name[name]) if name in by_name else grammar
         programs = [p for p, _ in rewritten.get(name, [])]
         # Entries beyond top_k were not rewritten; keep them as they were.
         kept_originals = sorted(f.entries, key=lambda e: -e.log_posterior)[:config.top_k]
@@ -104,7 +108,7 @@ def abstraction(library: Library, frontiers: dict[str, Frontier], tasks: list[Ta
         for program, ll in pairs:
             try:
                 program = eta_long(program, f.request_type, new_library)
-                lp = grammar.log_prior(program, f.request_type)
+                lp = prior.log_prior(program, f.request_type)
             except (PriorError, InductError) as err:
                 log.warning("dropping a rewritten program of %s: %s", name, err)
                 continue

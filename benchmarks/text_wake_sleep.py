@@ -1,0 +1,140 @@
+"""Text: wake-sleep on the 128 synthetic text tasks, then the 108 SyGuS-2017 PBE string problems.
+
+Learns on the text domain's train split (DreamCoder's 128 synthetic string-editing tasks)
+for as many iterations as fit the training budget (default 90 minutes on 2 cores, counted
+from the run's own metrics, so a resumed run keeps to it), then searches the 108 SyGuS
+tasks (the ``test`` split, never seen in training) at 30 s each with the final library and
+recognition model.  The base grammar alone is searched at the same budget, side by side.
+Strings the outputs hold and the inputs lack are the task-bound ``STRING`` constants.
+
+Everything resumes: the run directory keeps the learning, and each final-test row is
+appended to a journal as soon as its chunk of tasks finishes, so a rerun searches only the
+tasks left.
+
+Usage:
+    python benchmarks/text_wake_sleep.py              # learn 90 min, then 2 × 108 tasks × 30 s / 2 workers
+    python benchmarks/text_wake_sleep.py --quick      # every 5th task, 2 short iterations, 5 s per task
+
+Writes benchmarks/results/text_wake_sleep[_quick].json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from _common import ROOT, metadata, write_result
+from list_wake_sleep import _config, _learn
+
+
+def _journal_rows(path: Path) -> dict[str, dict]:
+    rows: dict[str, dict] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by an interruption: that task is searched again
+            rows[row["task"]] = row
+    return rows
+
+
+def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers: int, journal: Path,
+                   decompose: float) -> dict:
+    """Search ``tasks`` in chunks, appending one row per task to ``journal``; tasks already
+    there are not searched again.  ``grammar_for(tasks)`` gives the prior for a chunk."""
+    from induct.search import SearchConfig, solve_tasks
+
+    done = _journal_rows(journal)
+    left = [t for t in tasks if t.name not in done]
+    chunk = max(2, 4 * workers)
+    started = time.monotonic()
+    for k in range(0, len(left), chunk):
+        part = left[k:k + chunk]
+        frontiers = solve_tasks(part, grammar_for(part), "enumerate",
+                                SearchConfig(timeout=timeout, decompose=decompose), workers)
+        with journal.open("a") as out:
+            for t in part:
+                f = frontiers[t.name]
+                best = max(f.entries, key=lambda e: e.log_posterior) if f.solved else None
+                out.write(json.dumps({"task": t.name, "solved": bool(f.solved),
+                                      "time_to_solve": f.stats.time_to_first_solution,
+                                      "program": str(best.program) if best else None}) + "\n")
+        done = _journal_rows(journal)
+        solved = sum(1 for t in tasks if done.get(t.name, {}).get("solved"))
+        print(f"{label}: {sum(t.name in done for t in tasks)}/{len(tasks)} searched, solved {solved}, "
+              f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+    rows = [done[t.name] for t in tasks]
+    times = sorted(r["time_to_solve"] for r in rows if r["solved"] and r["time_to_solve"] is not None)
+    return {"solved": sum(r["solved"] for r in rows), "total": len(rows), "timeout": timeout,
+            "median_time_to_solve": times[len(times) // 2] if times else None,
+            "solved_tasks": sorted(r["task"] for r in rows if r["solved"]), "journal": str(journal)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="every 5th task, 2 short iterations, 5 s per test task")
+    parser.add_argument("--train-minutes", type=float, default=None, help="training budget (default 90; quick 4)")
+    parser.add_argument("--test-timeout", type=float, default=None, help="seconds per test task (default 30; quick 5)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--runs", default=str(ROOT / "benchmarks" / "runs"), help="where run directories go")
+    parser.add_argument("--skip-base", action="store_true", help="do not search with the base grammar alone")
+    args = parser.parse_args()
+    from induct.dsl import load_library
+    from induct.grammar import Grammar
+    from induct.wake_sleep import get_domain, load_state
+
+    quick = args.quick
+    minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
+    timeout = args.test_timeout if args.test_timeout is not None else (5 if quick else 30)
+    suffix = "_quick" if quick else ""
+    subset = 24 if quick else None
+    config = _config(quick, domain="text", workers=args.workers)
+    run_dir = Path(args.runs) / f"text_wake_sleep{suffix}"
+    result = {"benchmark": "text_wake_sleep", **metadata(),
+              "settings": {"quick": quick, "train_minutes": minutes, "test_timeout": timeout,
+                           "workers": args.workers, "config": config.to_dict(),
+                           "tasks": "text train split (128 synthetic) -> test split (108 SyGuS-2017 PBE strings)"}}
+    metrics = _learn("text", config, run_dir, minutes * 60, subset)
+    result["per_iteration"] = [{"iteration": m["iteration"], "train_solved_total": m["train_solved_total"],
+                                "test_solved": m.get("test_solved"), "library_size": m["library_size"],
+                                "new_inventions": m["new_inventions"], "seconds": round(m.get("seconds", 0), 1)}
+                               for m in metrics]
+    domain = get_domain("text")
+    _, test_tasks = domain.load_tasks()
+    if subset:
+        test_tasks = test_tasks[:: max(1, len(test_tasks) // subset)]
+    state = load_state(run_dir, domain)
+
+    def learned(part):
+        if state.model is None:
+            return Grammar.from_library(state.library)
+        from induct.recognition.prior import task_grammars
+
+        return task_grammars(state.model, part)
+
+    result["learned"] = resumable_test("learned", test_tasks, learned, timeout, args.workers,
+                                       run_dir / "final_test.jsonl", config.decompose)
+    path = write_result(f"text_wake_sleep{suffix}", result)
+    if not args.skip_base:
+        base = Grammar.from_library(load_library(domain.grammar))
+        result["base_grammar"] = resumable_test("base grammar", test_tasks, lambda part: base, timeout,
+                                                args.workers, run_dir / "base_test.jsonl", config.decompose)
+        path = write_result(f"text_wake_sleep{suffix}", result)
+    print(f"\n{'prior':<14} {'SyGuS solved':>14} {'median s':>9}   (target: >= 92 of 108; DreamCoder 91, CVC4 89)")
+    for name in ("learned", "base_grammar"):
+        if name in result:
+            r = result[name]
+            med = f"{r['median_time_to_solve']:.2f}" if r["median_time_to_solve"] is not None else "-"
+            print(f"{name:<14} {r['solved']:>6}/{r['total']:<7} {med:>9}")
+    curve = ", ".join(f"{m['iteration']}:{m['train_solved_total']}" for m in result["per_iteration"])
+    print(f"train solved by iteration: {curve}")
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
