@@ -23,6 +23,7 @@ from typing import Any, Callable, Sequence, cast
 import numpy as np
 
 from induct.grammar.core import VARIABLE_PARENT, Context, ROOT
+from induct.grammar.protocol import Prior
 from induct.programs import FAILED, Abstraction, Application, Index, Primitive, Program
 from induct.programs import limits as _limits
 from induct.programs.evaluation import Lazy
@@ -77,7 +78,7 @@ class CompiledGrammar:
             more than ``max_nonterminals`` of them.
     """
 
-    def __init__(self, grammar: Any, request: Type, max_nonterminals: int = 2000):
+    def __init__(self, grammar: Prior, request: Type, max_nonterminals: int = 2000):
         self.grammar = grammar
         self.request = request
         env, ret = root_environment(request)

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterator, Sequence, cast
 
 from induct.errors import InductError
 from induct.grammar.core import ROOT, VARIABLE_PARENT, ContextualGrammar
+from induct.grammar.protocol import Prior
 from induct.programs import Abstraction, Program, application
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.search.closures import UNSET, closure_factory, compute_factory, head_info
@@ -168,7 +169,7 @@ class Table:
             subprograms outside every λ (observational equivalence).
     """
 
-    def __init__(self, grammar: Any, request: Type, envs: Sequence[tuple] | None = None,
+    def __init__(self, grammar: Prior, request: Type, envs: Sequence[tuple] | None = None,
                  limits: Limits = DEFAULT_LIMITS, observational: bool = False) -> None:
         self.grammar = grammar
         self.library = grammar.library
