@@ -15,6 +15,8 @@ CLEAN = [
     "induct/search/table.py",
     "induct/grammar/protocol.py",
     "induct/grammar/core.py",
+    "induct/grammar/summary.py",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "induct/programs").glob("*.py")),
     "induct/domains/regression/likelihood.py",
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "induct/recognition").glob("*.py")),
     *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "induct/likelihood").glob("*.py")),
