@@ -14,12 +14,13 @@ from induct.grammar.core import (
     NO_PARENT, ROOT, VARIABLE_PARENT, Candidate, Context, ContextualGrammar, Grammar, PriorError,
     eta_long, log_sum_exp,
 )
+from induct.grammar.protocol import Prior
 from induct.grammar.estimation import fit_contextual_grammar, fit_grammar
 from induct.grammar.sampling import sample_at, sample_program
 from induct.grammar.summary import ChoicePoint, LikelihoodSummary, summarize
 
 __all__ = [
     "NO_PARENT", "ROOT", "VARIABLE_PARENT", "Candidate", "Context", "ContextualGrammar", "Grammar",
-    "PriorError", "eta_long", "log_sum_exp", "fit_contextual_grammar", "fit_grammar", "sample_at",
+    "Prior", "PriorError", "eta_long", "log_sum_exp", "fit_contextual_grammar", "fit_grammar", "sample_at",
     "sample_program", "ChoicePoint", "LikelihoodSummary", "summarize",
 ]

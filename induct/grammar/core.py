@@ -255,7 +255,7 @@ def _fits(g: Grammar, request: Type, s: Substitution, env: tuple[Type, ...]) -> 
     got = cache.get(key) if key is not None else None
     if got is not None:
         return got
-    productions = []
+    productions: list[tuple] = []
     bound = g.library.bound
     for i, (t, p) in enumerate(zip(g._types, g._programs)):  # type: ignore[attr-defined]
         t2, s2 = instantiate(t, s)

@@ -156,12 +156,12 @@ def eta_long(program: Program, request: Type, library) -> Program:
             t = t.args[1]  # type: ignore[union-attr]
         s = unify(t, req, s)
         new_args = []
-        for a, at in zip(args, arg_types):
-            a2, s = expand(a, at, s, env)
+        for arg, at in zip(args, arg_types):
+            a2, s = expand(arg, at, s, env)
             new_args.append(a2)
         out = head
-        for a in new_args:
-            out = Application(out, a)
+        for arg in new_args:
+            out = Application(out, arg)
         return out, s
 
     from induct.types import free_type_variables

@@ -50,7 +50,7 @@ class Gaussian:
         if any(t is None for t in targets):
             raise InductError(f"task {task.name!r}: the Gaussian likelihood needs numeric outputs "
                               "(numbers or lists of numbers)")
-        n_values = sum(len(t) for t in targets)  # type: ignore[arg-type]
+        n_values = sum(len(t) for t in targets if t is not None)  # none is None (checked above)
         constant = -n_values * (math.log(self.sigma) + _HALF_LOG_2PI)
         scale = -0.5 / (self.sigma * self.sigma)
 

@@ -7,7 +7,7 @@ uncurried Python function directly, which avoids one closure call per argument.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from induct.programs import limits as _limits
 from induct.programs.nodes import Abstraction, Index, Invented, Primitive, Program, spine
@@ -62,7 +62,7 @@ def curry(function: Callable[..., Any], arity: int) -> Any:
     return collect_strict(())
 
 
-class _Semantics:
+class _Semantics(Protocol):
     """What the compiler needs from a library: each name's value and arity."""
 
     def value(self, name: str) -> Any: ...

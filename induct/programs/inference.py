@@ -83,7 +83,7 @@ def _infer(p: Program, lookup: TypeLookup, env: list[Type], s: Substitution, roo
         return instantiate(canonical(body_s.apply(body_type)), s)
     if isinstance(p, Abstraction):
         a, s = s.fresh()
-        body, s = _infer(p.body, lookup, [a] + env, s, root)
+        body, s = _infer(p.body, lookup, [a, *env], s, root)
         return arrow(a, body), s
     assert isinstance(p, Application)
     ft, s = _infer(p.f, lookup, env, s, root)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, ClassVar, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Mapping, Protocol, Sequence
 
 import numpy as np
 
@@ -55,6 +55,11 @@ class Featurizer(Protocol):
     def collate(self, features: Sequence[Features]) -> Features: ...
 
     def options(self) -> dict[str, Any]: ...
+
+    if TYPE_CHECKING:  # declared for the checker only: a subclass keeps its own hash at run time
+        def __hash__(self) -> int:
+            """Featurizers key the network caches, so they hash (by value or identity)."""
+            ...
 
 
 # --- token sequences: lists, strings, ints, bools ------------------------------------------

@@ -61,7 +61,7 @@ def training_items(model: RecognitionModel, frontiers: Sequence[Frontier], tasks
         task = tasks.get(f.task_name)
         if task is None or not f.solved:
             continue
-        weighted = []
+        weighted: list[tuple[Any, float]] = []
         for e, w in zip(f.entries, f.posterior_weights()):
             if w <= 0 or len(weighted) >= model.config.max_programs:
                 continue

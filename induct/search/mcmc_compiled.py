@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, cast
 
 import numpy as np
 
 from induct.grammar.core import VARIABLE_PARENT, Context, ROOT
+from induct.grammar.protocol import Prior
 from induct.programs import FAILED, Abstraction, Application, Index, Primitive, Program
 from induct.programs import limits as _limits
 from induct.programs.evaluation import Lazy
@@ -77,7 +78,7 @@ class CompiledGrammar:
             more than ``max_nonterminals`` of them.
     """
 
-    def __init__(self, grammar: Any, request: Type, max_nonterminals: int = 2000):
+    def __init__(self, grammar: Prior, request: Type, max_nonterminals: int = 2000):
         self.grammar = grammar
         self.request = request
         env, ret = root_environment(request)
@@ -153,6 +154,17 @@ class Node:
 
     __slots__ = ("uid", "rule", "children", "size", "log_prior", "column", "failed", "shash",
                  "log_likelihood", "_program")
+
+    uid: int
+    rule: Rule
+    children: tuple[Node, ...]
+    size: int
+    log_prior: float
+    column: list[Any] | None
+    failed: bool
+    shash: int
+    log_likelihood: float | None
+    _program: Program | None
 
     def __hash__(self) -> int:
         return self.shash
@@ -240,17 +252,20 @@ class CompiledKernel:
         kind = rule.kind
         if kind == "direct":
             fn = rule.function
+            # A direct rule has no λs and sits at the root environment, so every argument
+            # has a column.
+            columns = cast("list[list[Any]]", [c.column for c in children])
             if not any(c.failed for c in children):
                 _limits.start(self.limits)
                 try:
-                    if len(children) == 1:
-                        return list(map(fn, children[0].column)), False
-                    if len(children) == 2:
-                        return list(map(fn, children[0].column, children[1].column)), False
-                    return list(map(fn, *[c.column for c in children])), False
+                    if len(columns) == 1:
+                        return list(map(fn, columns[0])), False
+                    if len(columns) == 2:
+                        return list(map(fn, columns[0], columns[1])), False
+                    return list(map(fn, *columns)), False
                 except Exception:
                     pass
-            return self._elementwise(fn, [c.column for c in children], False)
+            return self._elementwise(fn, columns, False)
         if kind == "variable":
             j = rule.variable
             return [env[j] for env in self.envs], False
@@ -372,7 +387,8 @@ class CompiledKernel:
     def log_likelihood(self, root: Node) -> float:
         ll = root.log_likelihood
         if ll is None:
-            ll = root.log_likelihood = self.scorer(root.column)
+            # A root sits at the request's environment, so it has a column.
+            ll = root.log_likelihood = self.scorer(cast("list[Any]", root.column))
         return ll
 
     # --- Metropolis–Hastings ------------------------------------------------------------

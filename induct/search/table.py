@@ -30,10 +30,11 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, cast
 
 from induct.errors import InductError
 from induct.grammar.core import ROOT, VARIABLE_PARENT, ContextualGrammar
+from induct.grammar.protocol import Prior
 from induct.programs import Abstraction, Program, application
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.search.closures import UNSET, closure_factory, compute_factory, head_info
@@ -168,7 +169,7 @@ class Table:
             subprograms outside every λ (observational equivalence).
     """
 
-    def __init__(self, grammar: Any, request: Type, envs: Sequence[tuple] | None = None,
+    def __init__(self, grammar: Prior, request: Type, envs: Sequence[tuple] | None = None,
                  limits: Limits = DEFAULT_LIMITS, observational: bool = False) -> None:
         self.grammar = grammar
         self.library = grammar.library
@@ -222,15 +223,18 @@ class Table:
         return s, order
 
     def rules_of(self, s: State) -> list[Rule]:
-        if s.rules is None:
+        rules = s.rules
+        if rules is None:
             self._make_rules(s)
-        return s.rules  # type: ignore[return-value]
+            rules = s.rules
+            assert rules is not None
+        return rules
 
     def _make_rules(self, s: State) -> None:
         base = Substitution().reserve(s.n_vars)
         s.rules = []
         if s.is_arrow:
-            arg, ret = s.request.args  # type: ignore[union-attr]
+            arg, ret = cast(TypeConstructor, s.request).args
             rule = Rule(0.0, None, -1, (ret,), base, (s.grammar,), arg)
             self._attach(s, rule)
             s.rules.append(rule)
@@ -275,7 +279,8 @@ class Table:
         return b
 
     def _attach(self, s: State, rule: Rule) -> None:
-        if not self.evaluate:
+        envs = self.envs
+        if envs is None:  # enumeration only (self.evaluate is False)
             return
         info = self._infos.get(rule.head)
         if info is None:
@@ -286,7 +291,7 @@ class Table:
             self._infos[rule.head] = info
         rule.info = info
         if s.top:
-            rule.factory = compute_factory(info, rule.arity, self.envs, self.limits)  # type: ignore[arg-type]
+            rule.factory = compute_factory(info, rule.arity, envs, self.limits)
         else:
             rule.factory = closure_factory(info, rule.arity)
 
@@ -297,7 +302,9 @@ class Table:
         t = s.transitions.get(key)
         if t is not None:
             return t
-        rule = s.rules[r]
+        rules = s.rules
+        assert rules is not None  # made before any child of the state is visited
+        rule = rules[r]
         if path:
             prev, renaming, sub = self.transition(s, r, path[:-1])
             if prev.n_vars:
@@ -320,7 +327,9 @@ class Table:
         key = (r, path)
         out = s.outputs.get(key)
         if out is None:
-            rule = s.rules[r]
+            rules = s.rules
+            assert rules is not None  # made before any child of the state is visited
+            rule = rules[r]
             if path:
                 prev, renaming, sub = self.transition(s, r, path[:-1])
                 if prev.n_vars:
@@ -333,7 +342,9 @@ class Table:
 
     def lower_rest(self, s: State, r: int, j: int) -> float:
         """A lower bound on the cost of children ``j+1 ...`` of rule ``r``."""
-        rule = s.rules[r]  # type: ignore[index]
+        rules = s.rules
+        assert rules is not None  # made before any child of the state is visited
+        rule = rules[r]
         lows = rule.lower_states
         if lows is None:
             lows = []
@@ -365,7 +376,7 @@ class Table:
         a variable's share is bounded the same way.
         """
         while is_arrow(request):
-            request = request.args[1]  # type: ignore[union-attr]
+            request = cast(TypeConstructor, request).args[1]
         order: list[int] = []
         variables_in_order(request, order)
         if order:
@@ -411,6 +422,8 @@ class Table:
                 s.bound = bound  # nothing costs less than the static lower bound
                 return bound
             self._make_rules(s)
+        rules = s.rules
+        assert rules is not None
         s.busy = True
         try:
             while s.bound < bound:
@@ -425,7 +438,7 @@ class Table:
                 target = min(bound, max(lo, 0.0) + s.step)
                 found: list[tuple[float, tuple, tuple, Rule]] = []
                 complete = target
-                for r in range(len(s.rules)):  # type: ignore[arg-type]
+                for r in range(len(rules)):
                     complete = min(complete, self._collect_rule(s, r, lo, target, found))
                 # Which busy states held this pass back: s itself (a cycle through s, which
                 # a narrower pass avoids; settled here, so s's callers do not count them) or
@@ -504,13 +517,15 @@ class Table:
 
     def _collect_rule(self, s: State, r: int, lo: float, hi: float, found: list) -> float:
         """Append rule ``r``'s programs with cost in (lo, hi]; returns the bound they are complete to."""
-        rule = s.rules[r]
+        rules = s.rules
+        assert rules is not None  # made before any child of the state is visited
+        rule = rules[r]
         if rule.arity == 0:
             if lo < rule.cost <= hi:
                 found.append((rule.cost, self.output(s, r, ()), (), rule))
             return hi
         if rule.body is not None:
-            return self._collect_shared(s, rule, lo, hi, found)
+            return self._collect_shared(s, rule.body, rule.cost, lo, hi, found)
         if rule.arity <= 2:
             return self._collect_small(s, r, rule, lo, hi, found)
         complete = hi
@@ -526,17 +541,15 @@ class Table:
             found.append((cost, self.output(s, r, path), kids, rule))
         return complete
 
-    def _collect_shared(self, s: State, rule: Rule, lo: float, hi: float, found: list) -> float:
-        """:meth:`_collect_rule` from the rule's shared body: its entries, the head's cost added."""
-        body = rule.body
-        base = rule.cost
+    def _collect_shared(self, s: State, body: State, base: float, lo: float, hi: float, found: list) -> float:
+        """:meth:`_collect_rule` from a rule's shared ``body``: its entries, the head's cost ``base`` added."""
         need = hi - base
         if need < 0:
             return hi
         got = self.ensure(body, need)
         bindings = body.bindings
 
-        def group(key: tuple) -> int:
+        def group(key: int) -> int:
             return self._group_of(s, bindings[key]) if s.n_vars else 0
 
         self._window(body, base, lo, hi, group, None, found)
@@ -619,7 +632,9 @@ class Table:
         far short it fell, and the prefix is only a marker.  With ``upto`` equal to the
         rule's arity the window (lo, hi] is enforced exactly.
         """
-        rule = s.rules[r]
+        rules = s.rules
+        assert rules is not None  # made before any child of the state is visited
+        rule = rules[r]
         arity = rule.arity
         full = upto == arity
 
