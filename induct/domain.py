@@ -17,6 +17,7 @@ package.  The core of induct imports no domain.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from dataclasses import dataclass, field, replace
@@ -113,7 +114,7 @@ def _sources() -> dict[str, Callable[[], Any]]:
     found: dict[str, Callable[[], Any]] = {}
     for info in pkgutil.iter_modules(induct.domains.__path__):
         if info.ispkg and not info.name.startswith("_"):
-            found[info.name] = (lambda module=f"induct.domains.{info.name}": importlib.import_module(module))
+            found[info.name] = functools.partial(importlib.import_module, f"induct.domains.{info.name}")
     for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
         found.setdefault(ep.name, ep.load)
     return found

@@ -58,7 +58,7 @@ def _compress(p: argparse.ArgumentParser):
         if args.out:
             if result.library is None:
                 raise UsageError("--out needs --grammar (an untyped corpus has no library to write)")
-            Path(args.out).write_text(result.library.to_text())
+            Path(args.out).write_text(result.library.to_text())  # type: ignore[attr-defined]  # a Library
         if args.rewritten:
             Path(args.rewritten).write_text(json.dumps([show(q, name_inventions=True) for q in result.programs],
                                                        indent=1))

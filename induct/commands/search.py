@@ -62,7 +62,7 @@ def _search(args: argparse.Namespace) -> tuple[Any, list, dict[str, Frontier], f
         raise UsageError("give either --grammar or --run")
     if args.run and args.prior:
         raise UsageError("--prior comes with --grammar; a run brings its own recognition model")
-    deductions = {}
+    deductions: dict[str, Any] = {}
     model = None
     if args.run:
         from induct.wake_sleep import open_run

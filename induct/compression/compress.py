@@ -197,11 +197,13 @@ def compress_programs(programs: Sequence[Program], config: CompressionConfig = C
         if config.stop == "objective" and score.value <= current.value:
             break
         typ = None
+        assert invented.name is not None  # every candidate invention is given its name when it is made
+        name = invented.name
         if lib is not None:
             typ = lib.infer(invented.body)
-            lib = lib.with_inventions([(invented.name, invented.body)])
-        uses = production_counts(rewritten, weights).get("#" + invented.name, 0.0)
-        inventions.append(Invention(invented.name, invented.body, typ, pattern.arity, uses,
+            lib = lib.with_inventions([(name, invented.body)])
+        uses = production_counts(rewritten, weights).get("#" + name, 0.0)
+        inventions.append(Invention(name, invented.body, typ, pattern.arity, uses,
                                     score.value - current.value, pattern.utility))
         taken.add(invented.name)
         log.info("step %d: %s (utility %.0f, objective %.2f -> %.2f)", step, invented.name,

@@ -70,12 +70,12 @@ def invention_size(body: Program) -> float:
 
 def production_counts(programs: Sequence[Program], weights: Sequence[float]) -> Counter:
     """Posterior-weighted uses of each production (and of ``$var``) in ``programs``."""
-    counts: Counter = Counter()
+    counts: Counter[str] = Counter()  # posterior-weighted (float) uses
     for p, w in zip(programs, weights):
         for q in subterms(p):
             s = _symbol(q)
             if s is not None:
-                counts[s] += w
+                counts[s] += w  # type: ignore[assignment]  # Counter's values here are float weights
     return counts
 
 

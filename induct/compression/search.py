@@ -295,7 +295,7 @@ class _Search:
         held, so memory stays small however many partials the search visits.
         """
         c = self.c
-        states = [(i, (i,), (), 0) for i in range(c.n_original) if c.occurrences[i] > 0]
+        states: list[State] = [(i, (i,), (), 0) for i in range(c.n_original) if c.occurrences[i] > 0]
         self._seed()
         stack = [(float("inf"), (_HOLE_T,), (0,), 0, 0, states, 0.0)]
         while stack:

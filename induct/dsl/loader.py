@@ -150,7 +150,7 @@ def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_se
     return _finish(d, ctx)
 
 
-def _statement(stmt: Tree, d: _Declared, ctx: _Context) -> None:
+def _statement(stmt: Any, d: _Declared, ctx: _Context) -> None:
     """Add what one statement of a grammar file declares to ``d``."""
     path, folder, stack, check_semantics, source, fail = (
         ctx.path, ctx.folder, ctx.stack, ctx.check_semantics, ctx.source, ctx.fail)
@@ -374,7 +374,7 @@ def _int_or_fail(text: str, tok: Token, fail: Any) -> int:
 def _weight(stmt: Tree, fail: Any) -> float:
     for c in stmt.children:
         if isinstance(c, Tree) and c.data == "weight":
-            w = float(c.children[0])
+            w = float(str(c.children[0]))
             if not math.isfinite(w):
                 raise fail("prior weight must be finite", c.children[0], "write @ 0.5, @ 2 ...")
             if w <= 0:

@@ -61,9 +61,14 @@ class Deduction(Protocol):
         weight: each of its holes gets ``weight`` times the share of a weight-1 hole.
     """
 
-    name: str
-    last_resort: bool
-    weight: float
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def last_resort(self) -> bool: ...
+
+    @property
+    def weight(self) -> float: ...
 
     def split(self, task: Task, library: Any) -> Iterable[Subproblem]: ...
 
@@ -302,7 +307,7 @@ class Positional(_ListDeduction):
             kept = [_kept_positions(e.inputs[k], e.output) for e in task.examples]
             if any(positions is False for positions in kept):
                 continue  # some output is no subsequence of xs
-            known = [(e, positions) for e, positions in zip(task.examples, kept) if positions is not None]
+            known = [(e, positions) for e, positions in zip(task.examples, kept) if isinstance(positions, set)]
             if not known:
                 continue
             rows = [((i, *e.inputs), i in positions) for e, positions in known for i in range(len(e.inputs[k]))]

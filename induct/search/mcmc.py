@@ -140,7 +140,8 @@ def temperature_ladder(chains: int, max_temperature: float) -> tuple[float, ...]
 def _kernel(task: Task, grammar: Any, config: MCMCConfig, model: LikelihoodModel,
             rng: np.random.Generator, hastings: bool) -> tuple[Any, str]:
     library = grammar.library
-    if config.engine != "general" and model.output_scorer(task) is not None:
+    scorer = model.output_scorer(task)
+    if config.engine != "general" and scorer is not None:
         try:
             compiled = CompiledGrammar(grammar, task.request_type)
         except NotCompilable:
@@ -149,7 +150,7 @@ def _kernel(task: Task, grammar: Any, config: MCMCConfig, model: LikelihoodModel
                                   "there; use engine='general' or 'auto'") from None
         else:
             kernel = CompiledKernel(compiled, library, [e.inputs for e in task.examples],
-                                    model.output_scorer(task), config.max_depth, rng,
+                                    scorer, config.max_depth, rng,
                                     getattr(model, "limits", DEFAULT_LIMITS), hastings)
             return kernel, "compiled"
     return GeneralKernel(grammar, task.request_type, lambda c: model.log_likelihood(c, task), library,

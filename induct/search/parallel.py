@@ -214,7 +214,7 @@ def _worker_main(connection: Connection, parent: int | None = None) -> None:
                 connection.send(("done", index, frontier.to_json()))
         except Exception as e:  # report, keep serving
             connection.send(("error", index, f"{type(e).__name__}: {e}"))
-        frontier = grammar = None
+        del frontier, grammar  # drop them before the next task arrives
         gc.collect()
 
 

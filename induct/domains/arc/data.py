@@ -33,7 +33,7 @@ def check_grid(value: Any, where: str) -> list[list[int]]:
         raise TaskError(f"{where}: ragged grid (rows of different lengths)")
     if any(c is None or not 0 <= c <= 9 for r in rows for c in r):
         raise TaskError(f"{where}: colours must be integers 0-9")
-    return rows
+    return rows  # type: ignore[return-value]  # every None was refused just above
 
 
 def arc_task(name: str, train: Sequence, test: Sequence, split: str) -> Task:

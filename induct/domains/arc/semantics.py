@@ -266,11 +266,11 @@ def _select(objs: list[Obj], how: str) -> Obj:
     if how == "smallest":
         return min(objs, key=lambda o: o.size)
     if how == "odd-colour":
-        counts = Counter(o.color for o in objs)
-        odd = [o for o in objs if counts[o.color] == 1]
+        colours = Counter(o.color for o in objs)
+        odd = [o for o in objs if colours[o.color] == 1]
     else:  # odd shape
-        counts = Counter(o.shape_key() for o in objs)
-        odd = [o for o in objs if counts[o.shape_key()] == 1]
+        shapes = Counter(o.shape_key() for o in objs)
+        odd = [o for o in objs if shapes[o.shape_key()] == 1]
     if len(odd) != 1:
         raise ValueError("no single odd one out")
     return odd[0]
@@ -501,6 +501,7 @@ class Grid(list):
     as, the plain list of rows) that carries its numpy array for the primitives."""
 
     __slots__ = ("array",)
+    array: np.ndarray
 
     def __reduce__(self):
         return (grid_value, (list(self),))

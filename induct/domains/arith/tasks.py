@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from induct.tasks import Example, Task
 from induct.types import parse_type
 
@@ -25,7 +27,7 @@ FUNCTIONS = {
 }
 """Each task's name and its function; every other one (in this order) is a test task."""
 
-TWO_ARGUMENTS = {
+TWO_ARGUMENTS: dict[str, Callable[[int, int], int]] = {
     "sum": lambda a, b: a + b,
     "product": lambda a, b: a * b,
     "larger": max,
