@@ -44,3 +44,17 @@ def write_result(name: str, result: dict) -> Path:
     tmp.write_text(json.dumps(result, indent=2))
     os.replace(tmp, path)
     return path
+
+
+def journal_rows(path: Path) -> dict[str, dict]:
+    """The rows of a resumable benchmark's journal (one JSON object per line, keyed by its
+    ``task``); a line cut short by an interruption is skipped, so that task runs again."""
+    rows: dict[str, dict] = {}
+    if path.exists():
+        for line in path.read_text().splitlines():
+            try:
+                row = json.loads(line)
+            except ValueError:
+                continue
+            rows[row["task"]] = row
+    return rows

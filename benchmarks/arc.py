@@ -32,7 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from _common import RESULTS, metadata, write_result
+from _common import RESULTS, journal_rows, metadata, write_result
 
 
 def two_attempts(frontier, library, task) -> tuple[bool, list]:
@@ -47,23 +47,11 @@ def two_attempts(frontier, library, task) -> tuple[bool, list]:
     return right, attempts
 
 
-def _rows(path: Path) -> dict[str, dict]:
-    rows: dict[str, dict] = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue  # cut short by an interruption: searched again
-            rows[row["task"]] = row
-    return rows
-
-
 def run_split(label: str, tasks: list, prior_for, library, timeout: float, workers: int, journal: Path,
               strategy: str) -> dict:
     from induct.search import SearchConfig, solve_tasks
 
-    done = _rows(journal)
+    done = journal_rows(journal)
     left = [t for t in tasks if t.name not in done]
     chunk = max(2, 4 * workers)
     started = time.monotonic()
@@ -79,7 +67,7 @@ def run_split(label: str, tasks: list, prior_for, library, timeout: float, worke
                                       "best": str(f.best.program) if f.best else None,
                                       "programs_tried": f.stats.programs_tried,
                                       "error": f.stats.error}) + "\n")
-        done = _rows(journal)
+        done = journal_rows(journal)
         correct = sum(1 for t in tasks if done.get(t.name, {}).get("correct"))
         print(f"{label}: {sum(t.name in done for t in tasks)}/{len(tasks)} searched, {correct} correct, "
               f"{time.monotonic() - started:.0f} s", file=sys.stderr)

@@ -27,20 +27,8 @@ import sys
 import time
 from pathlib import Path
 
-from _common import ROOT, metadata, write_result
+from _common import ROOT, journal_rows, metadata, write_result
 from list_wake_sleep import _config, _learn
-
-
-def _journal_rows(path: Path) -> dict[str, dict]:
-    rows: dict[str, dict] = {}
-    if path.exists():
-        for line in path.read_text().splitlines():
-            try:
-                row = json.loads(line)
-            except ValueError:
-                continue  # a line cut short by an interruption: that task is searched again
-            rows[row["task"]] = row
-    return rows
 
 
 def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers: int, journal: Path,
@@ -49,7 +37,7 @@ def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers
     there are not searched again.  ``grammar_for(tasks)`` gives the prior for a chunk."""
     from induct.search import SearchConfig, solve_tasks
 
-    done = _journal_rows(journal)
+    done = journal_rows(journal)
     left = [t for t in tasks if t.name not in done]
     chunk = max(2, 4 * workers)
     started = time.monotonic()
@@ -64,7 +52,7 @@ def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers
                 out.write(json.dumps({"task": t.name, "solved": bool(f.solved),
                                       "time_to_solve": f.stats.time_to_first_solution,
                                       "program": str(best.program) if best else None}) + "\n")
-        done = _journal_rows(journal)
+        done = journal_rows(journal)
         solved = sum(1 for t in tasks if done.get(t.name, {}).get("solved"))
         print(f"{label}: {sum(t.name in done for t in tasks)}/{len(tasks)} searched, solved {solved}, "
               f"{time.monotonic() - started:.0f} s", file=sys.stderr)
