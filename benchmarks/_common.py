@@ -58,3 +58,30 @@ def journal_rows(path: Path) -> dict[str, dict]:
                 continue
             rows[row["task"]] = row
     return rows
+
+
+def journaled_search(label: str, tasks: list, prior_for, strategy: str, config, workers: int, journal: Path,
+                     row_of, tally: str) -> list[dict]:
+    """Search ``tasks`` in chunks, appending ``{"task": name, **row_of(task, frontier)}`` to
+    ``journal`` as each chunk finishes; tasks already in the journal are not searched again,
+    so an interrupted benchmark resumes.  ``prior_for(chunk)`` gives the chunk's prior;
+    progress counts the rows whose ``tally`` field is true.  Returns the rows, in task order."""
+    import time
+
+    from induct.search import solve_tasks
+
+    done = journal_rows(journal)
+    left = [t for t in tasks if t.name not in done]
+    chunk = max(2, 4 * workers)
+    started = time.monotonic()
+    for k in range(0, len(left), chunk):
+        part = left[k:k + chunk]
+        frontiers = solve_tasks(part, prior_for(part), strategy, config, workers)
+        with journal.open("a") as out:
+            for t in part:
+                out.write(json.dumps({"task": t.name, **row_of(t, frontiers[t.name])}) + "\n")
+        done = journal_rows(journal)
+        count = sum(1 for t in tasks if done.get(t.name, {}).get(tally))
+        print(f"{label}: {sum(t.name in done for t in tasks)}/{len(tasks)} searched, {tally} {count}, "
+              f"{time.monotonic() - started:.0f} s", file=sys.stderr)
+    return [done[t.name] for t in tasks]

@@ -28,11 +28,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
-import time
 from pathlib import Path
 
-from _common import RESULTS, journal_rows, metadata, write_result
+from _common import RESULTS, journaled_search, metadata, write_result
 
 
 def two_attempts(frontier, library, task) -> tuple[bool, list]:
@@ -49,29 +47,16 @@ def two_attempts(frontier, library, task) -> tuple[bool, list]:
 
 def run_split(label: str, tasks: list, prior_for, library, timeout: float, workers: int, journal: Path,
               strategy: str) -> dict:
-    from induct.search import SearchConfig, solve_tasks
+    from induct.search import SearchConfig
 
-    done = journal_rows(journal)
-    left = [t for t in tasks if t.name not in done]
-    chunk = max(2, 4 * workers)
-    started = time.monotonic()
-    for k in range(0, len(left), chunk):
-        part = left[k:k + chunk]
-        frontiers = solve_tasks(part, prior_for(part), strategy, SearchConfig(timeout=timeout, max_frontier=10),
-                                workers)
-        with journal.open("a") as out:
-            for t in part:
-                f = frontiers[t.name]
-                right, attempts = two_attempts(f, library, t)
-                out.write(json.dumps({"task": t.name, "correct": right, "train_fit": f.solved,
-                                      "best": str(f.best.program) if f.best else None,
-                                      "programs_tried": f.stats.programs_tried,
-                                      "error": f.stats.error}) + "\n")
-        done = journal_rows(journal)
-        correct = sum(1 for t in tasks if done.get(t.name, {}).get("correct"))
-        print(f"{label}: {sum(t.name in done for t in tasks)}/{len(tasks)} searched, {correct} correct, "
-              f"{time.monotonic() - started:.0f} s", file=sys.stderr)
-    rows = [done[t.name] for t in tasks]
+    def row_of(task, frontier) -> dict:
+        right, _ = two_attempts(frontier, library, task)
+        return {"correct": right, "train_fit": frontier.solved,
+                "best": str(frontier.best.program) if frontier.best else None,
+                "programs_tried": frontier.stats.programs_tried, "error": frontier.stats.error}
+
+    rows = journaled_search(label, tasks, prior_for, strategy, SearchConfig(timeout=timeout, max_frontier=10),
+                            workers, journal, row_of, "correct")
     tried = sorted(r["programs_tried"] for r in rows)
     return {"tasks": len(rows), "correct": sum(r["correct"] for r in rows),
             "train_pairs_fit": sum(r["train_fit"] for r in rows),

@@ -21,13 +21,10 @@ Writes benchmarks/results/text_wake_sleep[_quick].json and prints a table.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
-import time
 from pathlib import Path
 
-from _common import ROOT, journal_rows, metadata, write_result
+from _common import ROOT, journaled_search, metadata, write_result
 from list_wake_sleep import _config, _learn
 
 
@@ -35,28 +32,15 @@ def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers
                    decompose: float) -> dict:
     """Search ``tasks`` in chunks, appending one row per task to ``journal``; tasks already
     there are not searched again.  ``grammar_for(tasks)`` gives the prior for a chunk."""
-    from induct.search import SearchConfig, solve_tasks
+    from induct.search import SearchConfig
 
-    done = journal_rows(journal)
-    left = [t for t in tasks if t.name not in done]
-    chunk = max(2, 4 * workers)
-    started = time.monotonic()
-    for k in range(0, len(left), chunk):
-        part = left[k:k + chunk]
-        frontiers = solve_tasks(part, grammar_for(part), "enumerate",
-                                SearchConfig(timeout=timeout, decompose=decompose), workers)
-        with journal.open("a") as out:
-            for t in part:
-                f = frontiers[t.name]
-                best = max(f.entries, key=lambda e: e.log_posterior) if f.solved else None
-                out.write(json.dumps({"task": t.name, "solved": bool(f.solved),
-                                      "time_to_solve": f.stats.time_to_first_solution,
-                                      "program": str(best.program) if best else None}) + "\n")
-        done = journal_rows(journal)
-        solved = sum(1 for t in tasks if done.get(t.name, {}).get("solved"))
-        print(f"{label}: {sum(t.name in done for t in tasks)}/{len(tasks)} searched, solved {solved}, "
-              f"{time.monotonic() - started:.0f} s", file=sys.stderr)
-    rows = [done[t.name] for t in tasks]
+    def row_of(task, frontier) -> dict:
+        best = frontier.best if frontier.solved else None
+        return {"solved": bool(frontier.solved), "time_to_solve": frontier.stats.time_to_first_solution,
+                "program": str(best.program) if best else None}
+
+    rows = journaled_search(label, tasks, grammar_for, "enumerate", SearchConfig(timeout=timeout, decompose=decompose),
+                            workers, journal, row_of, "solved")
     times = sorted(r["time_to_solve"] for r in rows if r["solved"] and r["time_to_solve"] is not None)
     return {"solved": sum(r["solved"] for r in rows), "total": len(rows), "timeout": timeout,
             "median_time_to_solve": times[len(times) // 2] if times else None,
