@@ -48,6 +48,18 @@ class Dream:
     frontier: Frontier
 
 
+def _varied_outputs(library: Library, program: Program, source: Task, limits: Limits) -> list | None:
+    """``program``'s outputs on ``source``'s inputs, or None when one fails, is a function, or
+    they are all alike (a fantasy must show a behaviour)."""
+    outputs = [library.run(program, e.inputs, limits) for e in source.examples]
+    if any(v is FAILED or callable(v) for v in outputs):
+        return None
+    keys = [behaviour_key(v) for v in outputs]
+    if any(k is None for k in keys) or len(set(keys)) <= 1:
+        return None
+    return outputs
+
+
 def numpy_rng(key: jax.Array) -> np.random.Generator:
     """A numpy Generator seeded from a jax PRNG key (for sampling code written in numpy)."""
     data = np.asarray(jax.random.key_data(key)).ravel().astype(np.uint64)
@@ -129,11 +141,8 @@ def _sampled(library: Library, tasks: Sequence[Task], n: int, grammar: Any, rng:
             held = best.get(behaviour)
             if held is not None and held[0] >= log_prior:
                 continue
-            outputs = [library.run(program, e.inputs, limits) for e in source.examples]
-            if any(v is FAILED or callable(v) for v in outputs):
-                continue
-            keys = [behaviour_key(v) for v in outputs]
-            if any(k is None for k in keys) or len(set(keys)) <= 1:
+            outputs = _varied_outputs(library, program, source, limits)
+            if outputs is None:
                 continue
             examples = tuple(Example(e.inputs, v) for e, v in zip(source.examples, outputs))
             fantasy = Task(f"dream-{attempt - 1}", request, examples, "dream", {"dreamed_from": source.name})
@@ -283,11 +292,8 @@ class _Walk:
             self.seen.add(keys)  # enumeration is in prior order: the first is the most probable
             source = self.group[int(rng.integers(len(self.group)))]
             program = library.parse(text)
-            outputs = [library.run(program, e.inputs, limits) for e in source.examples]
-            if any(v is FAILED or callable(v) for v in outputs):
-                continue
-            out_keys = [behaviour_key(v) for v in outputs]
-            if any(k is None for k in out_keys) or len(set(out_keys)) <= 1:
+            outputs = _varied_outputs(library, program, source, limits)
+            if outputs is None:
                 continue
             out.append(_fantasy(library, source, f"dream-{len(out)}", outputs, text, log_prior))
             self.found += 1
