@@ -44,8 +44,9 @@ class SearchConfig:
             found (enumeration finds them in order of prior, so they are the best ones).
         max_cost: largest description length (nats, −log prior) enumerated.
         band_width: width in nats of the cost bands enumeration proceeds in.
-        max_stored: bound on the subprograms enumeration keeps (its memory: roughly 0.7 kB
-            each); the search stops there, as at a timeout.
+        memory_mb: how far enumeration's tables may grow the worker's resident memory (MB).
+            Past it no more subprograms are stored: the search goes on in the same order of
+            prior, building the dearer subprograms again where needed (slower, not bigger).
         steps: evaluation step budget per example.
         example_seconds: evaluation time limit per example.
         seed: seed of stochastic strategies (mixed with the task name).
@@ -64,7 +65,7 @@ class SearchConfig:
     stop_when_full: bool = True
     max_cost: float = 60.0
     band_width: float = 1.5
-    max_stored: int = 4_000_000
+    memory_mb: float = 2048.0
     steps: int = 100_000
     example_seconds: float = 0.1
     seed: int = 0
@@ -74,7 +75,7 @@ class SearchConfig:
 
     def __post_init__(self) -> None:
         validate(self, {"timeout": positive, "max_frontier": at_least(1), "max_programs": at_least(1),
-                        "band_width": positive, "max_stored": at_least(1), "max_cost": positive,
+                        "band_width": positive, "memory_mb": at_least(0), "max_cost": positive,
                         "decompose": in_range(0, 1, include_high=False), "steps": at_least(1),
                         "example_seconds": positive})
         from induct.likelihood import make_likelihood

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import gc
 import math
+import os
+import resource
+import sys
 import time
 from bisect import bisect_right
 from typing import Any, Iterator
@@ -28,7 +31,24 @@ from induct.search.table import EPS, Entry, Table, build_program
 from induct.tasks import Task
 from induct.types import Type
 
-__all__ = ["enumerate_programs", "enumerative_search", "EnumerationRun"]
+__all__ = ["enumerate_programs", "enumerative_search", "EnumerationRun", "resident_mb"]
+
+
+class _MemoryFull(SearchTimeout):
+    """The tables reached the search's memory bound (``SearchConfig.memory_mb``)."""
+
+
+def resident_mb() -> float:
+    """This process's resident memory in MB (Linux: now; elsewhere: its peak so far)."""
+    try:
+        with open("/proc/self/statm", "rb") as f:
+            return int(f.read().split()[1]) * _PAGE / 2**20
+    except (OSError, ValueError, IndexError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
+
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def enumerate_programs(grammar: Any, request: Type, *, max_programs: int | None = None,
@@ -73,6 +93,9 @@ def _cost(item: tuple) -> float:
 class EnumerationRun:
     """One task's enumeration: counts programs, checks them, collects the frontier."""
 
+    memory_check_every = 4096
+    """New stored entries between two readings of the resident size."""
+
     def __init__(self, task: Task, grammar: Any, config: SearchConfig, deadline: float,
                  strategy: str, observational: bool = False) -> None:
         self.task = task
@@ -91,15 +114,22 @@ class EnumerationRun:
         self.tried = 0
         self.max_programs = config.max_programs if config.max_programs is not None else math.inf
         self.done = False
-        self.memory_full = False
+        self.streaming = False
+        """Past the memory bound: nothing more is stored (see :meth:`Table.stream`)."""
+        self.streamed_from: int | None = None
+        """Programs tried before the band in which the memory bound was reached."""
+        self._memory_base = resident_mb()
+        self._next_memory_check = 0
         self.table.interrupt = self._deadline_check
 
     def _deadline_check(self) -> None:
         if time.monotonic() > self.deadline:
             raise SearchTimeout
-        if self.table.stored > self.config.max_stored:
-            self.memory_full = True
-            raise SearchTimeout
+        if not self.streaming and self.table.stored >= self._next_memory_check:
+            # Reading the resident size costs microseconds: once per few thousand new entries.
+            self._next_memory_check = self.table.stored + self.memory_check_every
+            if resident_mb() - self._memory_base >= self.config.memory_mb:
+                raise _MemoryFull
 
     # --- the loop ----------------------------------------------------------------------
     def run(self) -> Frontier:
@@ -114,13 +144,23 @@ class EnumerationRun:
         try:
             lo = -1.0
             while lo < self.config.max_cost and not self.done:
-                hi = self.config.band_width if lo < 0 else lo + self.config.band_width
-                self._band(lo, min(hi, self.config.max_cost))
+                hi = min(self.config.band_width if lo < 0 else lo + self.config.band_width, self.config.max_cost)
+                tried = self.tried
+                try:
+                    if self.streaming:
+                        self._stream_band(lo, hi)
+                    else:
+                        self._band(lo, hi)
+                except _MemoryFull:
+                    # The band again from its start, storing nothing more (the frontier keeps
+                    # each program once; the count restarts where the band began).
+                    self.streaming = True
+                    self.tried = tried
+                    self.streamed_from = tried
+                    self._stream_band(lo, hi)
                 lo = hi
         except SearchTimeout:
-            timed_out = not self.memory_full
-            if self.memory_full:
-                error = f"stopped at the memory bound ({self.config.max_stored:,} stored subprograms)"
+            timed_out = True
         except RecursionError:
             error = "recursion limit reached while building programs"
         finally:
@@ -151,6 +191,25 @@ class EnumerationRun:
                 child, _, _ = table.transition(root, r, path)
                 table.ensure(child, hi - pcost)
                 self._last(rule, kids, child, pcost, lo, hi)
+
+    def _stream_band(self, lo: float, hi: float) -> None:
+        """:meth:`_band` past the memory bound: the same programs, their new subprograms not kept."""
+        table = self.table
+        root = table.root
+        for r, rule in enumerate(table.rules_of(root)):
+            self._tick()
+            if self.done:
+                return
+            for total, _, kids in table.stream_rule(root, r, lo, hi):
+                if not lo < total <= hi:
+                    continue
+                if not self.tried & 255:
+                    self._tick()
+                    if self.done:
+                        return
+                self._check_entry(table.make_entry(root, rule, kids, total), kids, rule)
+                if self.done:
+                    return
 
     def _last(self, rule: Any, kids: tuple, child: Any, pcost: float, lo: float, hi: float) -> None:
         """Check every program ``rule(kids..., e)`` for ``e`` in ``child`` within the band."""

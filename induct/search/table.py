@@ -669,6 +669,80 @@ class Table:
 
         return rec(0, rule.cost, (), ())
 
+    # --- past a memory bound: programs built on the fly, not stored ------------------------
+    def stream(self, s: State, lo: float, hi: float) -> Iterator[tuple[float, int, Entry]]:
+        """``s``'s programs with cost in (lo, hi], as ``(cost, group, entry)``, storing nothing.
+
+        Those up to ``s.bound`` come from the state's entries; the dearer ones are built from
+        the children's (streamed in turn) and dropped after use, so memory stays what the
+        table already holds while the search goes on in the same order of prior — at the cost
+        of building each such subprogram again for every parent.  No state is extended.
+        Bounds carry :data:`EPS` of slack; callers check their own totals exactly.
+        """
+        for key, (costs, entries) in s.groups.items():
+            a = bisect_right(costs, lo - EPS)
+            b = bisect_right(costs, hi + EPS)
+            for i in range(a, b):
+                yield costs[i], key, entries[i]
+        if hi + EPS <= s.bound:
+            return
+        if s.rules is None:
+            if hi < s.lower - EPS:
+                return
+            self._make_rules(s)
+        rules = s.rules
+        assert rules is not None
+        above = max(lo - EPS, s.bound)  # what is stored is not built again
+        seen = s.seen
+        for r, rule in enumerate(rules):
+            if rule.body is not None:
+                base = rule.cost
+                bindings = rule.body.bindings
+                for cost, key, e in self.stream(rule.body, above - base, hi - base):
+                    total = base + cost
+                    if above < total <= hi + EPS:
+                        out = self._group_of(s, bindings[key]) if s.n_vars else 0
+                        if seen is None or (out, _behaviour(e, self.n_examples)) not in seen:
+                            yield total, out, e
+                continue
+            for total, out, kids in self.stream_rule(s, r, above, hi):
+                e = self.make_entry(s, rule, kids, total)
+                if seen is None or (out, _behaviour(e, self.n_examples)) not in seen:
+                    yield total, out, e
+
+    def stream_rule(self, s: State, r: int, lo: float, hi: float) -> Iterator[tuple[float, int, tuple]]:
+        """Rule ``r``'s programs at ``s`` with cost in (lo, hi + EPS], as ``(cost, group, kids)``,
+        their children streamed (:meth:`stream`)."""
+        rules = s.rules
+        assert rules is not None
+        rule = rules[r]
+        arity = rule.arity
+        if arity == 0:
+            if lo < rule.cost <= hi + EPS:
+                yield rule.cost, self.output(s, r, ()), ()
+            return
+        interrupt = self.interrupt
+
+        def rec(j: int, cost: float, kids: tuple, path: tuple) -> Iterator[tuple[float, int, tuple]]:
+            child, _, _ = self.transition(s, r, path)
+            need = hi - cost - self.lower_rest(s, r, j)
+            if need < 0:
+                return
+            last = j == arity - 1
+            for c, key, e in self.stream(child, lo - cost if last else -1.0, need):
+                if interrupt is not None:
+                    self._ticks += 1
+                    if not self._ticks & 1023:
+                        interrupt()
+                total = cost + c
+                if last:
+                    if lo < total <= hi + EPS:
+                        yield total, self.output(s, r, path + (key,)), kids + (e,)
+                else:
+                    yield from rec(j + 1, total, kids + (e,), path + (key,))
+
+        yield from rec(0, rule.cost, (), ())
+
     def band(self, lo: float, hi: float) -> Iterator[tuple[float, Rule, tuple]]:
         """The root's programs with cost in (lo, hi], streamed (not stored), unordered."""
         s = self.root
