@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 import math
+import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Collection
 
-from lark import Lark, Token, Tree
+from lark import Lark, Token, Transformer, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from induct.dsl.library import Library, Production
@@ -29,10 +30,58 @@ __all__ = ["load_library", "parse_library", "find_grammar"]
 _BUILTIN_TYPES = {"->": 2}
 
 
+_STATEMENT_RULES = ("semantics", "import_stmt", "type_decl", "literal", "invention", "primitive")
+
+
+class _Statements(Transformer):
+    """Handles each statement as soon as the parser has read it, in file order.
+
+    So a file's first error is reported when the parser reaches it, not after the rest of a
+    long file has been parsed, and no tree of the whole file is built.  A stack of files
+    being read (an ``import`` reads its file in the middle of another), per thread.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.local = threading.local()
+
+    def reading(self) -> list:
+        stack = getattr(self.local, "stack", None)
+        if stack is None:
+            stack = self.local.stack = []
+        return stack
+
+    def start(self, children: list) -> None:
+        return None
+
+
+def _statement_callback(kind: str) -> Any:
+    def handle(self: _Statements, children: list) -> None:
+        stmt = Tree(kind, children)
+        first = children[0] if children else None
+        where = first if isinstance(first, Token) else getattr(first, "meta", None)
+        stmt.meta.line = getattr(where, "line", 1)  # its first token's (the parser sets it afterwards)
+        stmt.meta.column = getattr(where, "column", 1)
+        d, ctx = self.reading()[-1]
+        try:
+            _statement(stmt, d, ctx)
+        except RecursionError:
+            raise ctx.fail("statement nested too deeply", stmt,
+                           "split the type or program into smaller parts") from None
+
+    return handle
+
+
+for _kind in _STATEMENT_RULES:
+    setattr(_Statements, _kind, _statement_callback(_kind))
+
+
 @lru_cache(maxsize=1)
-def _parser() -> Lark:
+def _parser() -> tuple[Lark, _Statements]:
     text = (Path(__file__).parent / "grammar_file.lark").read_text()
-    return Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    statements = _Statements()
+    return (Lark(text, parser="lalr", propagate_positions=True, maybe_placeholders=False,
+                 transformer=statements), statements)
 
 
 def find_grammar(name_or_path: str | Path) -> Path:
@@ -130,10 +179,6 @@ def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_se
            trusted: frozenset[str] | None = None) -> Library:
     text = text[1:] if text.startswith("\ufeff") else text
     source = text if text.endswith("\n") else text + "\n"
-    try:
-        tree = _parser().parse(source)
-    except UnexpectedInput as e:
-        raise _syntax_error(e, source, path) from None
     d = _Declared()
 
     def fail(message: str, node: Any, hint: str = "") -> GrammarFileError:
@@ -142,11 +187,15 @@ def _build(text: str, path: str, folder: Path, stack: tuple[Path, ...], check_se
         return GrammarFileError(message, path, line, col, source, hint)
 
     ctx = _Context(path, folder, stack, check_semantics, source, fail, trusted)
-    for stmt in tree.children:
-        try:
-            _statement(stmt, d, ctx)
-        except RecursionError:
-            raise fail("statement nested too deeply", stmt, "split the type or program into smaller parts") from None
+    parser, statements = _parser()
+    reading = statements.reading()
+    reading.append((d, ctx))
+    try:
+        parser.parse(source)  # each statement is handled as it is read (_Statements)
+    except UnexpectedInput as e:
+        raise _syntax_error(e, source, path) from None
+    finally:
+        reading.pop()
     return _finish(d, ctx)
 
 
@@ -223,10 +272,14 @@ def _statement(stmt: Any, d: _Declared, ctx: _Context) -> None:
         ttree = next(c for c in stmt.children if isinstance(c, Tree) and c.data == "type")
         weight = _weight(stmt, fail)
         t = _convert_type(ttree, d.types, fail)
+        table = getattr(d.module, "PRIMITIVES", None) if check_semantics and d.semantics_token else None
         for n in names:
             _check_symbol_name(str(n), n, fail)
             _add(d, str(n), t, Primitive(str(n)), weight, n, fail)
             d.pending.append((stmt, [str(n)], t, weight))
+            if isinstance(table, dict) and str(n) not in table:
+                # Known now (this file's own module): say so here, not after the rest of the file.
+                raise fail(f"primitive {str(n)!r} has no semantics", n, f"add {str(n)!r} to PRIMITIVES in {d.semantics}")
     elif kind == "literal" and stmt.children[1].data == "task_bound":
         _task_bound(stmt, d, fail)
     elif kind == "literal":
@@ -470,7 +523,7 @@ def _terminal_description(name: str) -> str:
     if name in _NICE:
         return _NICE[name]
     try:
-        pattern = _parser().get_terminal(name).pattern
+        pattern = _parser()[0].get_terminal(name).pattern
     except KeyError:
         return name
     return repr(pattern.value) if pattern.type == "str" else name.lower()
