@@ -2,8 +2,9 @@
 
 Generated tasks (induct/domains/regression/tasks.py): polynomials and rational functions,
 50 points, x in [-5, 5), noise sigma 0.3.  For each test task the first N programs of
-regression.induct in prior order (uniform weights) are traced, deduplicated by structure,
-fitted in one batched numpyro MAP call and scored by Laplace evidence + log prior; NUTS
+regression.induct in prior order (uniform weights) are traced, deduplicated by family of
+functions (``semantics.family``: constants absorb what they meet), fitted in batched numpyro
+MAP calls (one per size class) and scored by Laplace evidence + log prior; NUTS
 runs on the best, and its posterior-predictive mean is compared on 50 unseen x:
 **solved** means RMS(mean - f_true) <= 0.3 (the noise scale).
 Calibration: NUTS on each task's generating structure; how often each constant's 90%
@@ -40,21 +41,36 @@ def main() -> None:
     from induct.types import parse_type
     from induct.domains.regression import GRAMMAR
     from induct.domains.regression.likelihood import fit_batch, posterior, predictive, task_data, trace
+    from induct.domains.regression.semantics import family
     from induct.domains.regression.tasks import make_tasks
 
     meta = _metadata()
-    n_test, n_calib, n_programs = (12, 52, 400) if args.quick else (60, 100, 1500)
+    n_test, n_calib, n_programs = (12, 52, 3000) if args.quick else (60, 100, 20000)
     warmup, samples = (200, 300) if args.quick else (500, 1000)
     lib = load_library(GRAMMAR)
     grammar = Grammar.uniform(lib)
     cands, priors, seen = [], [], set()
     for p, lp in enumerate_programs(grammar, parse_type("real -> real"), max_programs=n_programs):
         c = trace(compile_program(p, lib))
-        if c is not None and tuple(c.code) not in seen:
-            seen.add(tuple(c.code))
+        if c is not None and family(c.expr) not in seen:  # the most probable program of each family
+            seen.add(family(c.expr))
             cands.append((str(p), c))
             priors.append(lp)
     tests = make_tasks(n_test, seed=1, split="test")
+    # Speed, side by side on the first test task: all candidates padded to the largest in one
+    # jitted call, against one call per size class.  Each is run once to compile, then timed.
+    x0, y0 = task_data(tests[0])
+    speed = {}
+    for label, by_size in (("one_padded_batch", False), ("by_size", True)):
+        t0 = time.monotonic()
+        fit_batch([c for _, c in cands], x0, y0, by_size=by_size)
+        first = time.monotonic() - t0
+        t0 = time.monotonic()
+        fit_batch([c for _, c in cands], x0, y0, by_size=by_size)
+        warm = time.monotonic() - t0
+        speed[label] = {"first_call_s": first, "warm_s": warm, "candidates_per_second": len(cands) / warm}
+        print(f"{label:18s} {len(cands)} candidates: first call {first:6.1f} s (compiling), then {warm:6.2f} s "
+              f"= {len(cands) / warm:7.0f}/s", flush=True)
     solved, scored, fit_time, rows = 0, 0, 0.0, []
     for task in tests:
         x, y = task_data(task)
@@ -87,13 +103,14 @@ def main() -> None:
         total_c += len(c)
 
     result = dict(meta, quick=args.quick, tolerance="RMS(predictive mean - true f) <= 0.3 on 50 unseen x",
-                  candidates=len(cands), held_out_solved=solved, held_out_tasks=n_test,
-                  candidates_per_second=scored / fit_time, calibration_tasks=n_calib,
+                  programs_enumerated=n_programs, candidates=len(cands), held_out_solved=solved,
+                  held_out_tasks=n_test, candidates_per_second=scored / fit_time, fit_speed=speed, calibration_tasks=n_calib,
                   calibration_coverage=covered / total_c, constants=total_c,
                   true_structure_preferred=preferred / n_calib, rows=rows)
     path = write_result("regression_quick" if args.quick else "regression", result)
     print(f"\n{'held-out solved':32s} {solved}/{n_test}")
-    print(f"{'candidates scored / s':32s} {scored / fit_time:.0f}  ({len(cands)} structures per task)")
+    print(f"{'candidates scored / s':32s} {scored / fit_time:.0f}  ({len(cands)} families of functions "
+          f"among the first {n_programs} programs, per task)")
     print(f"{'90% interval coverage':32s} {covered}/{total_c} = {covered / total_c:.1%}  ({n_calib} tasks)")
     print(f"{'true structure preferred':32s} {preferred}/{n_calib} = {preferred / n_calib:.1%}")
     print(f"load before {meta['load_before']}, wrote {path}")

@@ -79,3 +79,53 @@ def test_induct_train_on_the_regression_domain_runs_two_tiny_iterations(tmp_path
     lls = [e["log_likelihood"] for f in frontiers.values() for e in f["entries"]]
     # Laplace log evidence of 50 noisy points: finite and far from the exact likelihood's 0.
     assert lls and all(isinstance(v, float) and v < -1.0 for v in lls)
+
+
+def test_families_merge_what_free_constants_absorb():
+    from induct.domains.regression.semantics import family
+
+    def key(text):
+        return family(candidate(text).expr)
+
+    assert key("(lambda (+ (* REAL $0) REAL))") == key("(lambda (- (/ $0 REAL) REAL))")
+    assert key("(lambda (* (* REAL $0) $0))") == key("(lambda (/ (* $0 $0) REAL))")
+    assert key("(lambda (+ REAL (+ REAL $0)))") == key("(lambda (+ $0 REAL))")
+    assert key("(lambda (- REAL $0))") != key("(lambda (- $0 REAL))")  # c - x is not x + c
+    assert key("(lambda (* $0 $0))") != key("(lambda (* REAL (* $0 $0)))")
+
+
+def test_size_classes_fit_as_one_padded_batch_does():
+    task = make_tasks(3, seed=4)[1]
+    x, y = task_data(task)
+    cands = [candidate(t) for t in ("(lambda (+ (* REAL $0) REAL))", "(lambda (+ (* REAL (* $0 $0)) REAL))",
+                                    "(lambda REAL)", "(lambda (/ REAL (+ (* $0 $0) REAL)))")]
+    grouped = fit_batch(cands, x, y)
+    padded = fit_batch(cands, x, y, by_size=False)
+    for a, b in zip(grouped, padded):
+        assert np.isclose(a["evidence"], b["evidence"], rtol=1e-3, atol=0.05)
+
+
+def test_enumeration_scores_candidates_in_batches(monkeypatch):
+    import time
+
+    from induct.grammar import Grammar
+    from induct.search.base import SearchConfig
+    from induct.search.enumeration import EnumerationRun
+
+    task = make_tasks(1, seed=5)[0]  # linear
+    calls = []
+    batched = LaplaceLikelihood.log_likelihoods
+
+    def counting(self, compiled, t):
+        calls.append(len(compiled))
+        return batched(self, compiled, t)
+
+    monkeypatch.setattr(LaplaceLikelihood, "log_likelihoods", counting)
+    config = SearchConfig(timeout=120, max_programs=60, stop_when_full=False, max_frontier=3,
+                          likelihood="laplace", likelihood_options={"batch_size": 16, "steps": 200})
+    run = EnumerationRun(task, Grammar.uniform(LIB), config, time.monotonic() + 120, "enumerate")
+    frontier = run.run()
+    assert sum(calls) == 60 and max(calls) == 16  # every program scored, in batches
+    assert run.pending == []
+    assert str(frontier.best.program) in ("(lambda (+ (* REAL $0) REAL))", "(lambda (+ (* $0 REAL) REAL))",
+                                          "(lambda (+ REAL (* REAL $0)))", "(lambda (+ REAL (* $0 REAL)))")

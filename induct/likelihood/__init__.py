@@ -8,7 +8,7 @@ wrong with probability ε, ``Gaussian`` puts Normal noise on numeric outputs.
 
 from typing import Callable
 
-from induct.likelihood.base import ExactMatch, LikelihoodModel, OutputScorer, make_likelihood, outputs_of
+from induct.likelihood.base import BatchLikelihood, ExactMatch, LikelihoodModel, OutputScorer, make_likelihood, outputs_of
 from induct.likelihood.gaussian import Gaussian
 from induct.likelihood.noisy import NoisyMatch
 
@@ -16,5 +16,5 @@ LIKELIHOODS: dict[str, Callable[..., LikelihoodModel]] = {"exact": ExactMatch, "
                                                          "gaussian": Gaussian}
 """induct's own likelihood models by name (a domain may provide more: ``Domain.likelihoods``)."""
 
-__all__ = ["ExactMatch", "Gaussian", "LikelihoodModel", "LIKELIHOODS", "NoisyMatch", "OutputScorer",
+__all__ = ["BatchLikelihood", "ExactMatch", "Gaussian", "LikelihoodModel", "LIKELIHOODS", "NoisyMatch", "OutputScorer",
            "make_likelihood", "outputs_of"]

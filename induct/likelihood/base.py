@@ -10,13 +10,13 @@ log likelihood, with the task's targets prepared once.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence, runtime_checkable
 
 from induct.programs import run_examples, run_program
 from induct.programs.limits import DEFAULT_LIMITS, Limits
 from induct.tasks import Task
 
-__all__ = ["LikelihoodModel", "OutputScorer", "ExactMatch", "outputs_of", "make_likelihood"]
+__all__ = ["LikelihoodModel", "BatchLikelihood", "OutputScorer", "ExactMatch", "outputs_of", "make_likelihood"]
 
 OutputScorer = Callable[[Sequence[Any]], float]
 """outputs (one per example, in the task's order) -> log likelihood."""
@@ -34,6 +34,17 @@ class LikelihoodModel(Protocol):
         program itself (one that infers the program's constants, say): search then calls
         :meth:`log_likelihood` on each candidate."""
         ...
+
+
+@runtime_checkable
+class BatchLikelihood(Protocol):
+    """A model that scores many programs at once faster than one by one (one that fits
+    their constants in one vectorised call, say).  Enumeration then hands it its candidates
+    ``batch_size`` at a time."""
+
+    batch_size: int
+
+    def log_likelihoods(self, compiled: Sequence[Callable[[tuple], Any]], task: Task) -> list[float]: ...
 
 
 def outputs_of(compiled: Callable[[tuple], Any], task: Task, limits: Limits = DEFAULT_LIMITS) -> list[Any]:

@@ -21,6 +21,7 @@ import time
 from bisect import bisect_right
 from typing import Any, Iterator
 
+from induct.likelihood.base import BatchLikelihood
 from induct.programs import FAILED, Program
 from induct.programs.evaluation import compile_program
 from induct.programs.limits import start as _start
@@ -111,6 +112,9 @@ class EnumerationRun:
         self.model = config.likelihood_model()
         self.exact = config.likelihood == "exact"
         self.score = None if self.exact else self.model.output_scorer(task)
+        self.pending: list | None = (
+            [] if self.score is None and not self.exact and isinstance(self.model, BatchLikelihood) else None)
+        """Candidates waiting to be scored together (a :class:`BatchLikelihood` model)."""
         self.tried = 0
         self.max_programs = config.max_programs if config.max_programs is not None else math.inf
         self.done = False
@@ -158,9 +162,11 @@ class EnumerationRun:
                     self.tried = tried
                     self.streamed_from = tried
                     self._stream_band(lo, hi)
+                self._flush_pending()
                 lo = hi
+            self._flush_pending()
         except SearchTimeout:
-            timed_out = True
+            timed_out = True  # candidates still waiting for a batched model are not scored
         except RecursionError:
             error = "recursion limit reached while building programs"
         finally:
@@ -310,6 +316,11 @@ class EnumerationRun:
         elif self.score is None:
             # The model scores whole programs (e.g. it infers their constants).
             program = self.table.wrap(build_program(rule, kids))
+            if self.pending is not None:
+                self.pending.append((program, entry.cost, self.tried))
+                if len(self.pending) >= self.model.batch_size:
+                    self._flush()
+                return
             ll = self.model.log_likelihood(compile_program(program, self.library, {}), self.task)
             if ll > -math.inf:
                 self.builder.add(program, -entry.cost, ll, self.tried)
@@ -318,6 +329,20 @@ class EnumerationRun:
             ll = self.score(outputs)
             if ll > -math.inf:
                 self._record(rule, kids, entry.cost, ll)
+
+    def _flush_pending(self) -> None:
+        if self.pending:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Score the candidates waiting for a batched model, in one call."""
+        pending, self.pending = self.pending or [], []
+        if not pending:
+            return
+        lls = self.model.log_likelihoods([compile_program(p, self.library, {}) for p, _, _ in pending], self.task)
+        for (program, cost, tried), ll in zip(pending, lls):
+            if ll > -math.inf:
+                self.builder.add(program, -cost, ll, tried)
 
     def _record(self, rule: Any, kids: tuple, total: float, ll: float) -> None:
         # The shared values decide: they agree with the reference evaluator on every program

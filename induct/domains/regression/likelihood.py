@@ -39,7 +39,7 @@ from numpyro.infer.util import potential_energy
 from induct.programs.evaluation import run_program
 from induct.tasks import Task
 
-from induct.domains.regression.semantics import Expr, X, lower
+from induct.domains.regression.semantics import Expr, X, family, lower
 
 __all__ = ["Candidate", "trace", "fit_batch", "posterior", "predictive", "LaplaceLikelihood",
            "PRIOR_SCALE"]
@@ -137,17 +137,39 @@ def _bucket(n: int, sizes: Sequence[int]) -> int:
 
 
 def fit_batch(candidates: Sequence[Candidate], x: np.ndarray, y: np.ndarray, *, restarts: int = 4,
-              steps: int = 400, seed: int = 0) -> list[dict]:
-    """MAP constants and Laplace log evidence for each candidate (one jitted call per batch).
+              steps: int = 400, seed: int = 0, by_size: bool = True) -> list[dict]:
+    """MAP constants and Laplace log evidence for each candidate (one jitted call per size).
+
+    Candidates are padded to their size class (instructions and constants, each rounded up
+    to a few fixed sizes), one jitted call per class, so a short program does not pay for
+    the longest one in the batch (``by_size=False``: all in one call, padded to the largest).
 
     Returns one dict per candidate: ``theta`` (k,), ``sigma``, ``log_joint`` (at the MAP)
     and ``evidence`` (the Laplace estimate; −∞ where the fit failed).
     """
+    if not by_size:
+        return _fit_padded(candidates, x, y, restarts, steps, seed)
+    classes: dict[tuple[int, int], list[int]] = {}
+    for i, c in enumerate(candidates):
+        classes.setdefault((_bucket(len(c.code), _LENGTHS), _bucket(max(c.k, 1), _WIDTHS)), []).append(i)
+    out: list[dict] = [{}] * len(candidates)
+    for members in classes.values():
+        for i, fit in zip(members, _fit_padded([candidates[i] for i in members], x, y, restarts, steps, seed)):
+            out[i] = fit
+    return out
+
+
+_LENGTHS = (4, 8, 16, 32, 64)
+_WIDTHS = (2, 4, 8, 16)
+
+
+def _fit_padded(candidates: Sequence[Candidate], x: np.ndarray, y: np.ndarray, restarts: int, steps: int,
+                seed: int) -> list[dict]:
     if not candidates:
         return []
     n = len(candidates)
-    length = _bucket(max(len(c.code) for c in candidates), (4, 8, 16, 32, 64))
-    width = _bucket(max(max(c.k for c in candidates), 1), (2, 4, 8, 16))
+    length = _bucket(max(len(c.code) for c in candidates), _LENGTHS)
+    width = _bucket(max(max(c.k for c in candidates), 1), _WIDTHS)
     rows = _bucket(n * restarts, (8, 32, 128, 512, 2048))
     code = np.zeros((rows, length, 3), np.int32)
     mask = np.zeros((rows, width), bool)
@@ -158,10 +180,12 @@ def fit_batch(candidates: Sequence[Candidate], x: np.ndarray, y: np.ndarray, *, 
         mask[r, :c.k] = True
     for r in range(n * restarts, rows):
         code[r, 0] = (0, 0, 0)
-    rng = np.random.default_rng(seed)
-    z0 = np.concatenate([rng.normal(0.0, 1.5, (rows, width)),
+    # The same starts for every candidate, whatever its batch: restart r begins at row r of
+    # one fixed draw (the first at all-ones), so a fit does not depend on how it was batched.
+    starts = np.random.default_rng(seed).normal(0.0, 1.5, (restarts, _WIDTHS[-1]))
+    starts[0] = 1.0
+    z0 = np.concatenate([np.resize(starts[:, :width], (rows, width)),
                          np.full((rows, 1), math.log(float(np.std(y)) + 1e-3))], axis=1)
-    z0[:restarts * n:restarts, :width] = 1.0  # one start per candidate at all-ones
     z, u, ev = _fit(jnp.asarray(z0), jnp.asarray(code), jnp.asarray(mask), jnp.asarray(x, jnp.float32),
                     jnp.asarray(y, jnp.float32), steps=steps)
     z, u, ev = np.asarray(z), np.asarray(u), np.asarray(ev)
@@ -213,25 +237,40 @@ class LaplaceLikelihood:
     """``LikelihoodModel``: the Laplace log evidence of a candidate, its constants at the MAP.
 
     The evidence of the data is a log likelihood in the search's sense (the program's log
-    prior adds to it); it is cached per (structure, task).
+    prior adds to it); it is cached per (family of functions, task) — see
+    :func:`~induct.domains.regression.semantics.family` — and enumeration hands over its
+    candidates ``batch_size`` at a time (:meth:`log_likelihoods`: one batched fit).
     """
 
     name = "regression-laplace"
 
-    def __init__(self, restarts: int = 4, steps: int = 400):
+    def __init__(self, restarts: int = 4, steps: int = 400, batch_size: int = 128):
         self.restarts = restarts
         self.steps = steps
+        self.batch_size = batch_size
         self._cache: dict[tuple, float] = {}
 
     def log_likelihood(self, compiled: Callable[[tuple], Any], task: Task) -> float:
-        c = trace(compiled)
-        if c is None:
-            return -math.inf
-        key = (task.name, task.split, tuple(c.code))
-        if key not in self._cache:
+        return self.log_likelihoods([compiled], task)[0]
+
+    def log_likelihoods(self, compiled: Sequence[Callable[[tuple], Any]], task: Task) -> list[float]:
+        keys: list[tuple | None] = []
+        todo: dict[tuple, Candidate] = {}
+        for program in compiled:
+            c = trace(program)
+            if c is None:
+                keys.append(None)
+                continue
+            key = (task.name, task.split, family(c.expr))
+            keys.append(key)
+            if key not in self._cache:
+                todo.setdefault(key, c)
+        if todo:
             x, y = task_data(task)
-            self._cache[key] = fit_batch([c], x, y, restarts=self.restarts, steps=self.steps)[0]["evidence"]
-        return self._cache[key]
+            fits = fit_batch(list(todo.values()), x, y, restarts=self.restarts, steps=self.steps)
+            for key, fit in zip(todo, fits):
+                self._cache[key] = fit["evidence"]
+        return [-math.inf if key is None else self._cache[key] for key in keys]
 
     def output_scorer(self, task: Task) -> None:
         """None: the evidence needs the program (its constants are inferred), not its outputs."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["PRIMITIVES", "Expr", "X", "PARAM", "lower", "render", "OPS"]
+__all__ = ["PRIMITIVES", "Expr", "X", "PARAM", "lower", "render", "OPS", "family"]
 
 OPS = ("x", "param", "+", "-", "*", "/")
 """Opcodes of the register program, in the interpreter's order."""
@@ -108,3 +108,40 @@ def render(e: Expr, names: list[str] | None = None) -> str:
         return f"({go(n.args[0])} {n.op} {go(n.args[1])})"
 
     return go(e)
+
+
+def family(e: Expr) -> str:
+    """A key shared by expressions that denote the same family of functions of x.
+
+    Free constants absorb what they meet: an operation of constants is one constant,
+    ``e - c`` is ``e + c`` and ``e / c`` is ``e * c`` (up to the constant's sign or inverse),
+    sums and products are flattened, their constants merged into one, and their operands
+    sorted.  Two expressions with the same key fit the data equally well (the same set of
+    functions, up to constants of measure zero), so one fit serves them all.
+    """
+    return render(_canonical(e))
+
+
+def _canonical(e: Expr) -> Expr:
+    if e.op in ("x", "param", "const"):
+        return e
+    a, b = (_canonical(x) for x in e.args)
+    op = e.op
+    if a.op == "param" and b.op == "param":
+        return PARAM
+    if op == "-" and b.op == "param":
+        op = "+"
+    elif op == "/" and b.op == "param":
+        op = "*"
+    if op in ("+", "*"):
+        terms: list[Expr] = []
+        for t in (a, b):
+            terms.extend(t.args if t.op == op else (t,))
+        constants = [t for t in terms if t.op == "param"]
+        rest = sorted((t for t in terms if t.op != "param"), key=render)
+        terms = ([PARAM] if constants else []) + rest
+        out = terms[-1]
+        for t in reversed(terms[:-1]):
+            out = Expr(op, (t, out))
+        return out
+    return Expr(op, (a, b))
