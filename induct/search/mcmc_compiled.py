@@ -27,7 +27,7 @@ from induct.grammar.protocol import Prior
 from induct.programs import FAILED, Abstraction, Application, Index, Primitive, Program
 from induct.programs import limits as _limits
 from induct.programs.evaluation import Lazy
-from induct.search.mcmc_general import tempered_likelihood_ratio
+from induct.search.metropolis import metropolis_hastings
 from induct.types import Substitution, Type, arguments_of, free_type_variables, return_of
 
 __all__ = ["CompiledGrammar", "NotCompilable", "Node", "CompiledKernel", "root_environment"]
@@ -398,61 +398,39 @@ class CompiledKernel:
         ``visit(node, n)`` is told each state the chain holds and for how many steps (run
         lengths, so that counting the samples costs one call per change, not per step).
         """
-        inverse_t = 1.0 / temperature
-        uniform = self._uniform
-        sample = self._sample
+        return metropolis_hastings(self._propose, state, self.log_likelihood(state), steps, temperature,
+                                   self._uniform, visit)
+
+    def _propose(self, current: Node) -> tuple[Node, float, float] | None:
+        """Redraw the subtree at a uniformly chosen choice point from its nonterminal."""
+        n = current.size
+        k = int(self._uniform() * n)
+        # Walk down to the k-th choice point in pre-order, remembering the path.
+        node, path, level = current, [], 1
+        while k:
+            k -= 1
+            for i, child in enumerate(node.children):
+                if k < child.size:
+                    path.append((node, i))
+                    node, level = child, level + 1
+                    break
+                k -= child.size
+        try:
+            new = self._sample(node.rule.nonterminal, self.max_depth - level + 1)
+        except (Reject, RecursionError):
+            return None
+        if new is node:
+            return None
+        old, sub = node, new
         make = self._make
-        max_depth = self.max_depth
-        hastings = self.hastings
-        log = math.log
-        exp = math.exp
-        current = state
-        ll_current = self.log_likelihood(current)
-        accepted = 0
-        run_length = 0
-        for _ in range(steps):
-            run_length += 1
-            n = current.size
-            k = int(uniform() * n)
-            # Walk down to the k-th choice point in pre-order, remembering the path.
-            node, path, level = current, [], 1
-            while k:
-                k -= 1
-                for i, child in enumerate(node.children):
-                    if k < child.size:
-                        path.append((node, i))
-                        node, level = child, level + 1
-                        break
-                    k -= child.size
-            try:
-                new = sample(node.rule.nonterminal, max_depth - level + 1)
-            except (Reject, RecursionError):
-                continue
-            if new is node:
-                continue
-            old, sub = node, new
-            for parent, i in reversed(path):
-                children = parent.children
-                new = make(parent.rule, children[:i] + (new,) + children[i + 1:])
-            proposal = new
-            ll_new = proposal.log_likelihood
-            if ll_new is None:
-                ll_new = self.log_likelihood(proposal)
-            # log α = Δ(log-lik)/T + Δ(log prior) + log q(current | proposal) − log q(proposal | current),
-            # with q(p' | p) = P(new subtree | its nonterminal) / |choice points of p|.
-            log_alpha = tempered_likelihood_ratio(ll_new, ll_current, inverse_t)
-            if log_alpha is None:
-                continue
-            log_alpha += proposal.log_prior - current.log_prior
-            if hastings:
-                log_alpha += (old.log_prior - log(proposal.size)) - (sub.log_prior - log(n))
-            if log_alpha >= 0.0 or uniform() < exp(log_alpha):
-                if visit is not None:
-                    visit(current, run_length - 1)
-                    run_length = 1
-                current, ll_current = proposal, ll_new
-                accepted += 1
-        if visit is not None and run_length:
-            visit(current, run_length)
-        return current, accepted
+        for parent, i in reversed(path):
+            children = parent.children
+            new = make(parent.rule, children[:i] + (new,) + children[i + 1:])
+        ll_new = new.log_likelihood
+        if ll_new is None:
+            ll_new = self.log_likelihood(new)
+        # log q(current | proposal) − log q(proposal | current), with
+        # q(p' | p) = P(new subtree | its nonterminal) / |choice points of p|.
+        log_q = (old.log_prior - math.log(new.size)) - (sub.log_prior - math.log(n)) if self.hastings else 0.0
+        return new, ll_new, log_q
 

@@ -21,25 +21,12 @@ import numpy as np
 from induct.grammar.core import VARIABLE_PARENT, Context, ROOT
 from induct.grammar.sampling import _TooDeep, sample_at
 from induct.programs import Abstraction, Program, application, lambdas, spine
+from induct.search.metropolis import metropolis_hastings
 from induct.types import Substitution, Type, free_type_variables, is_arrow
 
 __all__ = ["ChoiceRecord", "GeneralState", "GeneralKernel", "walk_choices", "replace_at"]
 
 NEG_INF = -math.inf
-
-
-def tempered_likelihood_ratio(ll_new: float, ll_current: float, inverse_t: float) -> float | None:
-    """The likelihood part of log α at temperature 1/inverse_t, or None to reject outright.
-
-    An impossible proposal is rejected while the current state is possible; from an
-    impossible state a possible proposal is always taken (α = ∞), and moves between
-    impossible states are decided by the prior and proposal terms alone.
-    """
-    if ll_new == NEG_INF:
-        return None if ll_current != NEG_INF else 0.0
-    if ll_current == NEG_INF:
-        return math.inf
-    return (ll_new - ll_current) * inverse_t
 
 
 @dataclass(slots=True)
@@ -203,42 +190,29 @@ class GeneralKernel:
     def run(self, state: GeneralState, steps: int, temperature: float,
             visit: Callable[[GeneralState, int], None] | None) -> tuple[GeneralState, int]:
         """``steps`` MH steps at ``temperature``; see :meth:`CompiledKernel.run`."""
-        inverse_t = 1.0 / temperature
+        return metropolis_hastings(self._propose, state, self.log_likelihood(state), steps, temperature,
+                                   self.rng.random, visit)
+
+    def _propose(self, current: GeneralState) -> tuple[GeneralState, float, float] | None:
+        """Redraw the subtree at a uniformly chosen choice point from the prior there."""
         rng = self.rng
-        current = state
-        ll_current = self.log_likelihood(current)
-        accepted = run_length = 0
-        for _ in range(steps):
-            run_length += 1
-            n = current.size
-            k = int(rng.random() * n)
-            c = current.choices[k]
-            try:
-                body, _ = sample_at(self.grammar, c.request, rng, self.max_depth - c.level + 1,
-                                    c.environment, c.context, c.substitution)
-            except (_TooDeep, RecursionError):
-                continue
-            program = replace_at(current.program, c.path, body)
-            if program == current.program:
-                continue
-            proposal = self.state(program)
-            if proposal is None:
-                continue
-            ll_new = self.log_likelihood(proposal)
-            log_alpha = tempered_likelihood_ratio(ll_new, ll_current, inverse_t)
-            if log_alpha is None:
-                continue
-            log_alpha += proposal.log_prior - current.log_prior
-            if self.hastings:
-                # q(p' | p) = P(new subtree | state at k) / |choice points of p|, and the reverse.
-                log_alpha += (current.subtree_log_prior(k) - math.log(proposal.size)) \
-                    - (proposal.subtree_log_prior(k) - math.log(n))
-            if log_alpha >= 0.0 or rng.random() < math.exp(log_alpha):
-                if visit is not None:
-                    visit(current, run_length - 1)
-                    run_length = 1
-                current, ll_current = proposal, ll_new
-                accepted += 1
-        if visit is not None and run_length:
-            visit(current, run_length)
-        return current, accepted
+        n = current.size
+        k = int(rng.random() * n)
+        c = current.choices[k]
+        try:
+            body, _ = sample_at(self.grammar, c.request, rng, self.max_depth - c.level + 1,
+                                c.environment, c.context, c.substitution)
+        except (_TooDeep, RecursionError):
+            return None
+        program = replace_at(current.program, c.path, body)
+        if program == current.program:
+            return None
+        proposal = self.state(program)
+        if proposal is None:
+            return None
+        log_q = 0.0
+        if self.hastings:
+            # q(p' | p) = P(new subtree | state at k) / |choice points of p|, and the reverse.
+            log_q = (current.subtree_log_prior(k) - math.log(proposal.size)) \
+                - (proposal.subtree_log_prior(k) - math.log(n))
+        return proposal, self.log_likelihood(proposal), log_q
