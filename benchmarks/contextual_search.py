@@ -66,10 +66,10 @@ def search_one(task, grammar, share: bool | None, programs: int, timeout: float)
 
     config = SearchConfig(timeout=timeout, max_programs=programs)
     start = time.perf_counter()
-    run = EnumerationRun(task, grammar, config, time.monotonic() + timeout, "enumerate")
+    run = EnumerationRun(task, grammar, config)
     if share is not None:
         run.table.share = share
-    frontier = run.run()
+    frontier = run.run(time.monotonic() + timeout)
     seconds = time.perf_counter() - start
     return {"task": task.name, "solved": frontier.solved, "seconds": seconds, "programs": run.tried,
             "stored": run.table.stored, "timed_out": frontier.stats.timed_out}

@@ -59,9 +59,8 @@ def _one(task_name: str, n_programs: int, strategy: str, max_list: int | None, c
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     cpu_start = time.process_time()
-    run = EnumerationRun(task, grammar, config, time.monotonic() + 3600, strategy,
-                         observational=(strategy == "bottom_up"))
-    frontier = run.run()
+    run = EnumerationRun(task, grammar, config, strategy, observational=(strategy == "bottom_up"))
+    frontier = run.run(time.monotonic() + 3600)
     seconds = time.perf_counter() - start
     cpu_seconds = time.process_time() - cpu_start
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -51,9 +51,8 @@ def test_streaming_from_a_partly_grown_table_gives_the_same_programs(lists_libra
 def _run(task, grammar, strategy, memory_mb):
     config = SearchConfig(timeout=600, max_cost=15.0, stop_when_full=False, max_frontier=1000,
                           memory_mb=memory_mb)
-    run = EnumerationRun(task, grammar, config, time.monotonic() + 600, strategy,
-                         observational=strategy == "bottom_up")
-    frontier = run.run()
+    run = EnumerationRun(task, grammar, config, strategy, observational=strategy == "bottom_up")
+    frontier = run.run(time.monotonic() + 600)
     return run, frontier.stats.programs_tried, {e.program: e.log_prior for e in frontier.entries}
 
 

@@ -52,3 +52,24 @@ def test_lower_level_example_solves_tasks():
     frontiers = namespace["frontiers"]
     assert set(frontiers) == {t.name for t in namespace["tasks"]}
     assert all(f.stats.programs_tried > 0 for f in frontiers.values())
+
+
+def test_strategy_example_is_driven_to_a_solution():
+    from induct.dsl import load_library
+    from induct.grammar import Grammar
+    from induct.search import STRATEGIES, SearchConfig, solve_task
+    from induct.tasks import Example, Task
+    from induct.types import parse_type
+
+    block = next(b for b in _python_blocks() if "register_strategy(" in b)
+    try:
+        exec(compile(block, "README.md", "exec"), {"__name__": "__main__"})
+        task = Task("length", parse_type("list(int) -> int"),
+                    tuple(Example((x,), len(x)) for x in ([1, 2], [], [3, 4, 5])))
+        frontier = solve_task(task, Grammar.uniform(load_library("lists")), "prior_samples",
+                              SearchConfig(timeout=10, max_programs=3000))
+    finally:
+        STRATEGIES._added.pop("prior_samples", None)
+    assert frontier.solved and frontier.stats.strategy == "prior_samples"
+    assert frontier.stats.programs_tried == 3000
+    assert "(lambda (length $0))" in {str(e.program) for e in frontier.entries}

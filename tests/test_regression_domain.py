@@ -123,8 +123,8 @@ def test_enumeration_scores_candidates_in_batches(monkeypatch):
     monkeypatch.setattr(LaplaceLikelihood, "log_likelihoods", counting)
     config = SearchConfig(timeout=120, max_programs=60, stop_when_full=False, max_frontier=3,
                           likelihood="laplace", likelihood_options={"batch_size": 16, "steps": 200})
-    run = EnumerationRun(task, Grammar.uniform(LIB), config, time.monotonic() + 120, "enumerate")
-    frontier = run.run()
+    run = EnumerationRun(task, Grammar.uniform(LIB), config)
+    frontier = run.run(time.monotonic() + 120)
     assert sum(calls) == 60 and max(calls) == 16  # every program scored, in batches
     assert run.pending == []
     assert str(frontier.best.program) in ("(lambda (+ (* REAL $0) REAL))", "(lambda (+ (* $0 REAL) REAL))",

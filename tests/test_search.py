@@ -98,7 +98,7 @@ def test_enumeration_with_a_contextual_grammar_and_program_limit():
     lib = parse_library(HAZARDS)
     g = ContextualGrammar.from_grammar(Grammar.uniform(lib))
     task = _int_task("never", lambda x: -x)  # unsolvable: nothing negates
-    f = EnumerationRun(task, g, SearchConfig(timeout=30, max_programs=500), time.monotonic() + 30, "enumerate").run()
+    f = EnumerationRun(task, g, SearchConfig(timeout=30, max_programs=500)).run(time.monotonic() + 30)
     assert not f.solved
     assert 500 <= f.stats.programs_tried < 500 + 1100
 
@@ -259,8 +259,7 @@ def test_a_program_slow_on_many_examples_does_not_run_past_the_deadline(lists_li
     monkeypatch.setattr(enumeration, "value_of", slow)
     task = Task("identity", parse_type("int -> int"), tuple(Example((n,), n) for n in range(200)))
     started = time.monotonic()
-    found = EnumerationRun(task, Grammar.uniform(lists_library), SearchConfig(timeout=0.3),
-                           time.monotonic() + 0.3, "enumerate").run()
+    found = EnumerationRun(task, Grammar.uniform(lists_library), SearchConfig(timeout=0.3)).run(time.monotonic() + 0.3)
     elapsed = time.monotonic() - started
     assert found.stats.timed_out
     assert elapsed < 1.5  # checking the identity alone would take 200 x 0.02 s = 4 s

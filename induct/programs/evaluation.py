@@ -3,6 +3,10 @@
 A compiled program is a function of an environment tuple (``env[0]`` is ``$0``).
 Applications whose head is a primitive with enough arguments call the primitive's
 uncurried Python function directly, which avoids one closure call per argument.
+
+The closure builders (:func:`variable`, :func:`abstraction`, :func:`call_strict`,
+:func:`call_lazy`, :func:`apply_closures`) are the one λ-closure compiler: enumeration
+(:mod:`induct.search.closures`) builds each subprogram under a λ from them too.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from typing import Any, Callable, Protocol, Sequence
 from induct.programs import limits as _limits
 from induct.programs.nodes import Abstraction, Index, Invented, Primitive, Program, spine
 
-__all__ = ["Lazy", "compile_program", "run_program", "run_examples", "curry", "FAILED"]
+__all__ = ["Lazy", "compile_program", "run_program", "run_examples", "curry", "FAILED", "variable", "abstraction",
+           "call_strict", "call_lazy", "apply_closures"]
 
 Compiled = Callable[[tuple], Any]
 
@@ -89,7 +94,25 @@ def _compile(p: Program, lib: Any, cache: dict) -> Compiled:
     return c
 
 
-def _abstraction(body: Compiled) -> Compiled:
+def variable(i: int) -> Compiled:
+    """The closure of ``$i``."""
+    if i == 0:
+        return _env0
+    if i == 1:
+        return _env1
+    return lambda env: env[i]
+
+
+def _env0(env: tuple) -> Any:
+    return env[0]
+
+
+def _env1(env: tuple) -> Any:
+    return env[1]
+
+
+def abstraction(body: Compiled) -> Compiled:
+    """The closure of ``(lambda body)``: a function of the environment returning a function."""
     # Every call of a λ costs one step: otherwise a program that composes functions
     # exponentially often (no primitive ever charging) would escape the step and time limits.
     charge = _limits.charge
@@ -112,14 +135,9 @@ def _head_value(head: Program, lib: Any, cache: dict) -> tuple[Any, int] | None:
 
 def _compile_new(p: Program, lib: Any, cache: dict) -> Compiled:
     if isinstance(p, Index):
-        i = p.i
-        if i == 0:
-            return lambda env: env[0]
-        if i == 1:
-            return lambda env: env[1]
-        return lambda env: env[i]
+        return variable(p.i)
     if isinstance(p, Abstraction):
-        return _abstraction(_compile(p.body, lib, cache))
+        return abstraction(_compile(p.body, lib, cache))
     if isinstance(p, Primitive):
         value, arity = lib.value(p.name), lib.arity(p.name)
         if arity == 0 and isinstance(value, Lazy):
@@ -144,20 +162,21 @@ def _compile_new(p: Program, lib: Any, cache: dict) -> Compiled:
     if head_info is not None and head_info[1] > 0 and len(args) >= head_info[1]:
         fn, n = head_info
         direct, rest = compiled_args[:n], compiled_args[n:]
-        call = _direct_call(fn, direct)
-        if not rest:
-            return call
-        return _apply_rest(call, rest)
-    return _apply_rest(_compile(head, lib, cache), compiled_args)
+        call = call_lazy(fn.function, direct) if isinstance(fn, Lazy) else call_strict(fn, direct)
+        return apply_closures(call, rest)
+    return apply_closures(_compile(head, lib, cache), compiled_args)
 
 
-def _direct_call(fn: Any, args: list[Compiled]) -> Compiled:
-    if isinstance(fn, Lazy):
-        f = fn.function
-        if len(args) == 3:
-            a, b, c = args
-            return lambda env: f(lambda: a(env), lambda: b(env), lambda: c(env))
-        return lambda env: f(*[(lambda a=a: a(env)) for a in args])
+def call_lazy(f: Callable[..., Any], args: Sequence[Compiled]) -> Compiled:
+    """The closure of a lazy primitive ``f`` applied to all its arguments (passed as thunks)."""
+    if len(args) == 3:
+        a, b, c = args
+        return lambda env: f(lambda: a(env), lambda: b(env), lambda: c(env))
+    return lambda env: f(*[(lambda a=a: a(env)) for a in args])
+
+
+def call_strict(fn: Callable[..., Any], args: Sequence[Compiled]) -> Compiled:
+    """The closure of a strict primitive ``fn`` applied to all its arguments (uncurried)."""
     n = len(args)
     if n == 1:
         (a,) = args
@@ -174,7 +193,10 @@ def _direct_call(fn: Any, args: list[Compiled]) -> Compiled:
     return lambda env: fn(*[a(env) for a in args])
 
 
-def _apply_rest(f: Compiled, rest: list[Compiled]) -> Compiled:
+def apply_closures(f: Compiled, rest: Sequence[Compiled]) -> Compiled:
+    """The closure of ``f`` applied, curried, to ``rest`` (``f`` itself when there is none)."""
+    if not rest:
+        return f
     if len(rest) == 1:
         (a,) = rest
         return lambda env: f(env)(a(env))

@@ -1,9 +1,11 @@
 """The search-strategy interface, its configuration, and the registry of strategies.
 
 Every strategy is one object with a ``name`` and
-``search(task, grammar, config, deadline) -> Frontier``; one driver
-(:func:`induct.search.parallel.solve_tasks`) runs any of them over many tasks with
-timeouts, parallelism and progress.
+``search(task, grammar, config, deadline) -> Frontier``; :func:`induct.search.parallel.solve_tasks`
+runs any of them over many tasks with timeouts, parallelism and progress.  The built-in
+strategies are ``init``/``step`` pairs whose ``search`` is the one driver,
+:func:`induct.search.driver.drive`, which owns the deadline and the frontier; a user's
+strategy can be written either way.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ __all__ = ["SearchConfig", "SearchStrategy", "STRATEGIES", "register_strategy", 
 
 
 class SearchTimeout(Exception):
-    """Raised inside a strategy when its deadline has passed (caught by the strategy)."""
+    """Raised inside a step when the search's time is up (:meth:`induct.search.driver.Budget.check`)."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,10 @@ class SearchConfig:
 class SearchStrategy(Protocol):
     """A search strategy: ``search`` returns the task's Frontier by ``deadline``.
 
-    ``deadline`` is a :func:`time.monotonic` instant; a strategy stops by then (the
-    parallel driver kills a worker that overruns it by more than a grace period).
+    ``deadline`` is a :func:`time.monotonic` instant; the search stops by then (the
+    parallel driver kills a worker that overruns it by more than a grace period).  A
+    strategy written as ``init``/``step`` (:class:`induct.search.driver.SteppableStrategy`)
+    gets this method from :class:`induct.search.driver.Stepped`.
     """
 
     name: str

@@ -3,7 +3,8 @@
 Two shapes, chosen by where the subprogram sits:
 
 * under a λ the subprogram is a *closure* of the environment tuple (``env[0]`` is ``$0``),
-  built from its children's closures exactly as :mod:`induct.programs.evaluation` compiles;
+  built from its children's closures by the compiler's own closure builders
+  (:mod:`induct.programs.evaluation`);
 * outside every λ (its free variables are only the task's inputs) the subprogram has one
   value per example, so it gets a *compute* function ``i -> value on example i`` whose
   results are cached in the entry (``Entry.vals``).  A parent then calls its primitive on
@@ -18,7 +19,8 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from induct.programs import limits as _limits
-from induct.programs.evaluation import FAILED, Lazy
+from induct.programs.evaluation import (FAILED, Lazy, abstraction, apply_closures, call_lazy, call_strict,
+                                        variable)
 
 __all__ = ["UNSET", "HeadInfo", "head_info", "closure_factory", "compute_factory", "value_of", "Failure"]
 
@@ -74,31 +76,14 @@ def head_info(head: Any, library: Any) -> HeadInfo:
 # --- closures of the environment (subprograms under a λ) ---------------------------------
 
 def closure_factory(info: HeadInfo, n_args: int) -> Callable[[Sequence[Any]], Callable[[tuple], Any]]:
-    """A function from the children's closures to this subprogram's closure."""
+    """A function from the children's closures to this subprogram's closure, built by the
+    compiler's own closure builders (:mod:`induct.programs.evaluation`)."""
     kind = info.kind
     if kind == "lambda":
-        def make_lambda(kids: Sequence[Any]) -> Callable[[tuple], Any]:
-            body = kids[0]
-
-            def close(env: tuple) -> Callable[[Any], Any]:
-                def call(x: Any) -> Any:
-                    _charge(0)
-                    return body((x,) + env)
-
-                return call
-
-            return close
-
-        return make_lambda
+        return lambda kids: abstraction(kids[0])
     if kind == "var":
-        j = info.value
-        if n_args == 0:
-            if j == 0:
-                return lambda kids: _env0
-            if j == 1:
-                return lambda kids: _env1
-            return lambda kids: (lambda env: env[j])
-        return lambda kids: _apply_curried(lambda env: env[j], kids)
+        get = variable(info.value)
+        return lambda kids: apply_closures(get, kids)
     if kind == "const":
         v = info.value
         return lambda kids: (lambda env: v)
@@ -106,57 +91,12 @@ def closure_factory(info: HeadInfo, n_args: int) -> Callable[[Sequence[Any]], Ca
         f = info.value
         return lambda kids: (lambda env: f())
     if kind == "curried":
-        get = info.value
-        if n_args == 0:
-            return lambda kids: (lambda env: get())
-        return lambda kids: _apply_curried(lambda env: get(), kids)
+        invented = info.value
+        return lambda kids: apply_closures(lambda env: invented(), kids)
     fn = info.value
     if kind == "lazy":
-        return lambda kids: _lazy_call(fn, kids)
-    if n_args == 1:
-        return lambda kids: _strict1(fn, kids[0])
-    if n_args == 2:
-        return lambda kids: _strict2(fn, kids[0], kids[1])
-    if n_args == 3:
-        return lambda kids: _strict3(fn, kids[0], kids[1], kids[2])
-    return lambda kids: (lambda env: fn(*[a(env) for a in kids]))
-
-
-def _env0(env: tuple) -> Any:
-    return env[0]
-
-
-def _env1(env: tuple) -> Any:
-    return env[1]
-
-
-def _strict1(fn: Any, a: Any) -> Callable[[tuple], Any]:
-    return lambda env: fn(a(env))
-
-
-def _strict2(fn: Any, a: Any, b: Any) -> Callable[[tuple], Any]:
-    return lambda env: fn(a(env), b(env))
-
-
-def _strict3(fn: Any, a: Any, b: Any, c: Any) -> Callable[[tuple], Any]:
-    return lambda env: fn(a(env), b(env), c(env))
-
-
-def _lazy_call(fn: Any, kids: Sequence[Any]) -> Callable[[tuple], Any]:
-    if len(kids) == 3:
-        a, b, c = kids
-        return lambda env: fn(lambda: a(env), lambda: b(env), lambda: c(env))
-    return lambda env: fn(*[(lambda k=k: k(env)) for k in kids])
-
-
-def _apply_curried(head: Callable[[tuple], Any], kids: Sequence[Any]) -> Callable[[tuple], Any]:
-    def run(env: tuple) -> Any:
-        v = head(env)
-        for k in kids:
-            v = v(k(env))
-        return v
-
-    return run
+        return lambda kids: call_lazy(fn, kids)
+    return lambda kids: call_strict(fn, kids)
 
 
 # --- per-example values (subprograms outside every λ) -----------------------------------

@@ -47,12 +47,13 @@ from induct.errors import InductError
 from induct.likelihood import LikelihoodModel, make_likelihood
 from induct.programs import Program
 from induct.programs.limits import DEFAULT_LIMITS
+from induct.search.driver import STEP_PROGRAMS, Budget, Found
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.search.mcmc_compiled import CompiledGrammar, CompiledKernel, NotCompilable, Reject
 from induct.search.mcmc_general import GeneralKernel
 from induct.tasks import Task
 
-__all__ = ["MCMCConfig", "MCMCResult", "run_mcmc", "mcmc_search", "temperature_ladder"]
+__all__ = ["MCMCConfig", "MCMCResult", "MCMCRun", "run_mcmc", "mcmc_search", "temperature_ladder"]
 
 ENGINES = ("auto", "compiled", "general")
 
@@ -157,9 +158,141 @@ def _kernel(task: Task, grammar: Any, config: MCMCConfig, model: LikelihoodModel
                          config.max_depth, rng, hastings), "general"
 
 
+class MCMCRun:
+    """One task's tempered chains, as a steppable state (see :mod:`induct.search.driver`).
+
+    :meth:`advance` runs whole blocks of ``swap_every`` steps per chain (then one swap
+    proposal) until the step's budget is spent; the states every chain visits are noted
+    once each, and those the likelihood allows are the step's finds.
+    """
+
+    def __init__(self, task: Task, grammar: Any, config: MCMCConfig, key: Any, *,
+                 likelihood: LikelihoodModel | None = None, hastings: bool = True) -> None:
+        self.task, self.config = task, config
+        model = likelihood if likelihood is not None else make_likelihood(config.likelihood,
+                                                                          **dict(config.likelihood_options))
+        self.rng = rng = np.random.default_rng(key)
+        self.kernel, self.engine = kernel, _ = _kernel(task, grammar, config, model, rng, hastings)
+        self.temperatures = temperature_ladder(config.chains, config.max_temperature)
+        self.started = time.monotonic()
+        try:
+            self.states = [kernel.initial() for _ in self.temperatures]
+        except Exception as e:
+            if isinstance(e, (Reject,)) or type(e).__name__ == "_TooDeep":
+                raise InductError(f"task {task.name!r}: no program of depth <= {config.max_depth} could be drawn "
+                                  "from the prior; raise max_depth") from None
+            raise
+        self.seen: dict[Any, None] = {}
+        self.counts: dict[Any, int] = {}
+        self.first: list[tuple[float, int]] = []
+        self.found: list[tuple[Any, int]] = []
+        """States first seen (with a finite likelihood) since the last step, and the steps by then."""
+        self.counting = config.burn_in == 0
+        self.seen_limit = max(10_000, 20 * config.frontier_size)
+        self.steps = 0
+        """Steps per chain so far."""
+        self.accepted = [0] * len(self.temperatures)
+        self.swaps = self.swaps_accepted = 0
+        self.done = self.timed_out = False
+        self.error: str | None = None
+        for st in self.states:
+            kernel.log_likelihood(st)
+            self._note(st)
+        self.visits = [self._visit_cold] + [self._note_n] * (len(self.temperatures) - 1)
+
+    @property
+    def tried(self) -> int:
+        """MH steps taken, all chains together."""
+        return self.steps * len(self.temperatures)
+
+    def _note(self, state: Any) -> None:
+        if state not in self.seen:
+            seen = self.seen
+            seen[state] = None
+            if len(seen) > self.seen_limit:  # bounded memory: keep the best programs seen so far
+                kept = sorted(seen, key=lambda s: -(s.log_prior + (s.log_likelihood or 0.0)))[:self.seen_limit // 2]
+                seen.clear()
+                seen.update(dict.fromkeys(kept))
+            ll = state.log_likelihood
+            if ll is not None and ll > -math.inf:
+                if not self.first:
+                    self.first.append((time.monotonic() - self.started, self.tried))
+                self.found.append((state, self.tried))
+
+    def _note_n(self, state: Any, n: int) -> None:
+        self._note(state)
+
+    def _visit_cold(self, state: Any, n: int) -> None:
+        self._note(state)
+        if n and self.counting:
+            self.counts[state] = self.counts.get(state, 0) + n
+
+    def advance(self, budget: Budget) -> list[tuple[Any, int]]:
+        """Blocks of steps until ``budget.programs`` steps (all chains) are spent, a block
+        finds something new, or the budget's clock runs out; returns the new states."""
+        config, kernel, rng = self.config, self.kernel, self.rng
+        temperatures, states = self.temperatures, self.states
+        found, self.found = self.found, []  # the initial states' finds go with the first step
+        target = self.tried + budget.programs
+        while not found and self.tried < target:
+            if config.steps is not None and self.steps >= config.steps:
+                self.done = True
+                break
+            if budget.expired():
+                self.done = self.timed_out = True
+                break
+            block = config.swap_every if config.steps is None else min(config.swap_every, config.steps - self.steps)
+            if config.burn_in:
+                if self.steps < config.burn_in:
+                    block = min(block, config.burn_in - self.steps)
+                self.counting = self.steps >= config.burn_in
+            for c, temperature in enumerate(temperatures):
+                states[c], a = kernel.run(states[c], block, temperature, self.visits[c])
+                self.accepted[c] += a
+            self.steps += block
+            if len(states) > 1:
+                i = int(rng.integers(len(states) - 1))
+                self.swaps += 1
+                if _accept_swap(kernel.log_likelihood(states[i]), kernel.log_likelihood(states[i + 1]),
+                                temperatures[i], temperatures[i + 1], rng):
+                    states[i], states[i + 1] = states[i + 1], states[i]
+                    self.swaps_accepted += 1
+            found, self.found = found + self.found, []
+        if config.steps is not None and self.steps >= config.steps:
+            self.done = True
+        return found
+
+    def finds(self, budget: Budget) -> list[Found]:
+        """:meth:`advance`, its new states as the driver's :class:`Found` records."""
+        program_of = self.kernel.program_of
+        return [Found(program_of(st), st.log_prior, st.log_likelihood, tried) for st, tried in self.advance(budget)]
+
+    def result(self) -> MCMCResult:
+        """Everything the chains produced so far."""
+        config, kernel = self.config, self.kernel
+        seconds = time.monotonic() - self.started
+        # Programs the likelihood rules out (log-likelihood −∞) are not part of the posterior.
+        explained = [s for s in self.seen if s.log_likelihood > -math.inf]
+        ranked = sorted(explained, key=lambda s: -(s.log_prior + s.log_likelihood))[:config.frontier_size]
+        entries = tuple(FrontierEntry(kernel.program_of(s), s.log_prior, s.log_likelihood) for s in ranked)
+        stats = SearchStats(programs_tried=self.tried, seconds=seconds,
+                            time_to_first_solution=self.first[0][0] if self.first else None,
+                            programs_before_first_solution=self.first[0][1] if self.first else None,
+                            timed_out=self.timed_out, strategy="mcmc")
+        frontier = Frontier(self.task.name, self.task.request_type, entries, stats)
+        sample_counts: dict[Program, int] = {}
+        for s, n in self.counts.items():
+            p = kernel.program_of(s)
+            sample_counts[p] = sample_counts.get(p, 0) + n
+        done = self.steps
+        return MCMCResult(frontier, sample_counts, self.tried, seconds,
+                          tuple(a / done if done else 0.0 for a in self.accepted),
+                          self.swaps_accepted / self.swaps if self.swaps else 0.0, self.temperatures, self.engine)
+
+
 def run_mcmc(task: Task, grammar: Any, config: MCMCConfig = MCMCConfig(), deadline: float | None = None, *,
              likelihood: LikelihoodModel | None = None, hastings: bool = True) -> MCMCResult:
-    """Run tempered subtree-regeneration MCMC on one task.
+    """Run tempered subtree-regeneration MCMC on one task (all of :class:`MCMCRun`'s results).
 
     Args:
         task: the examples and request type.
@@ -176,90 +309,12 @@ def run_mcmc(task: Task, grammar: Any, config: MCMCConfig = MCMCConfig(), deadli
     """
     if config.steps is None and deadline is None:
         raise InductError("MCMC needs config.steps or a deadline")
-    model = likelihood if likelihood is not None else make_likelihood(config.likelihood, **dict(config.likelihood_options))
-    rng = np.random.default_rng([config.seed, zlib.crc32(task.name.encode())])
-    kernel, engine = _kernel(task, grammar, config, model, rng, hastings)
-    temperatures = temperature_ladder(config.chains, config.max_temperature)
-    start = time.monotonic()
-    try:
-        states = [kernel.initial() for _ in temperatures]
-    except Exception as e:
-        if isinstance(e, (Reject,)) or type(e).__name__ == "_TooDeep":
-            raise InductError(f"task {task.name!r}: no program of depth <= {config.max_depth} could be drawn "
-                              "from the prior; raise max_depth") from None
-        raise
-    seen: dict[Any, None] = {}
-    counts: dict[Any, int] = {}
-    first: list[tuple[float, int]] = []
-    progress = {"done": 0, "counting": config.burn_in == 0}
-
-    seen_limit = max(10_000, 20 * config.frontier_size)
-
-    def note(state: Any) -> None:
-        if state not in seen:
-            seen[state] = None
-            if len(seen) > seen_limit:  # bounded memory: keep the best programs seen so far
-                kept = sorted(seen, key=lambda s: -(s.log_prior + (s.log_likelihood or 0.0)))[:seen_limit // 2]
-                seen.clear()
-                seen.update(dict.fromkeys(kept))
-            if not first and state.log_likelihood is not None and state.log_likelihood > -math.inf:
-                first.append((time.monotonic() - start, progress["done"] * len(temperatures)))
-
-    def visit_cold(state: Any, n: int) -> None:
-        note(state)
-        if n and progress["counting"]:
-            counts[state] = counts.get(state, 0) + n
-
-    def visit_hot(state: Any, n: int) -> None:
-        note(state)
-
-    for st in states:
-        kernel.log_likelihood(st)
-        note(st)
-    visits = [visit_cold] + [visit_hot] * (len(temperatures) - 1)
-    accepted = [0] * len(temperatures)
-    swaps = swaps_accepted = 0
-    timed_out = False
-    done = 0
-    while config.steps is None or done < config.steps:
-        if deadline is not None and time.monotonic() >= deadline:
-            timed_out = True
-            break
-        block = config.swap_every if config.steps is None else min(config.swap_every, config.steps - done)
-        if config.burn_in:
-            if done < config.burn_in:
-                block = min(block, config.burn_in - done)
-            progress["counting"] = done >= config.burn_in
-        for c, temperature in enumerate(temperatures):
-            states[c], a = kernel.run(states[c], block, temperature, visits[c])
-            accepted[c] += a
-        done += block
-        progress["done"] = done
-        if len(states) > 1:
-            i = int(rng.integers(len(states) - 1))
-            swaps += 1
-            if _accept_swap(kernel.log_likelihood(states[i]), kernel.log_likelihood(states[i + 1]),
-                            temperatures[i], temperatures[i + 1], rng):
-                states[i], states[i + 1] = states[i + 1], states[i]
-                swaps_accepted += 1
-    seconds = time.monotonic() - start
-    # Programs the likelihood rules out (log-likelihood −∞) are not part of the posterior.
-    explained = [s for s in seen if s.log_likelihood > -math.inf]
-    ranked = sorted(explained, key=lambda s: -(s.log_prior + s.log_likelihood))[:config.frontier_size]
-    entries = tuple(FrontierEntry(kernel.program_of(s), s.log_prior, s.log_likelihood) for s in ranked)
-    steps_total = done * len(temperatures)
-    stats = SearchStats(programs_tried=steps_total, seconds=seconds,
-                        time_to_first_solution=first[0][0] if first else None,
-                        programs_before_first_solution=first[0][1] if first else None,
-                        timed_out=timed_out, strategy="mcmc")
-    frontier = Frontier(task.name, task.request_type, entries, stats)
-    sample_counts: dict[Program, int] = {}
-    for s, n in counts.items():
-        p = kernel.program_of(s)
-        sample_counts[p] = sample_counts.get(p, 0) + n
-    return MCMCResult(frontier, sample_counts, steps_total, seconds,
-                      tuple(a / done if done else 0.0 for a in accepted),
-                      swaps_accepted / swaps if swaps else 0.0, temperatures, engine)
+    run = MCMCRun(task, grammar, config, [config.seed, zlib.crc32(task.name.encode())], likelihood=likelihood,
+                  hastings=hastings)
+    budget = Budget(STEP_PROGRAMS, math.inf if deadline is None else deadline)
+    while not run.done:
+        run.advance(budget)
+    return run.result()
 
 
 def _accept_swap(ll_i: float, ll_j: float, t_i: float, t_j: float, rng: np.random.Generator) -> bool:

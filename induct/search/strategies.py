@@ -9,52 +9,57 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from induct.search.base import SearchConfig, SearchStrategy
-from induct.search.enumeration import enumerative_search
-from induct.search.frontier import Frontier
+from induct.search.driver import Budget, Found, Stepped
+from induct.search.enumeration import EnumerationRun
 from induct.tasks import Task
 
 __all__ = ["Enumerate", "BottomUp", "MCMCStrategy", "builtin_strategies"]
 
 
-class Enumerate:
+class Enumerate(Stepped):
     """Programs in non-increasing prior probability (bands of ``config.band_width`` nats)."""
 
     name = "enumerate"
+    observational = False
 
-    def search(self, task: Task, grammar: Any, config: SearchConfig, deadline: float) -> Frontier:
-        return enumerative_search(task, grammar, config, deadline, self.name)
+    def init(self, task: Task, grammar: Any, config: SearchConfig, key: Sequence[int]) -> EnumerationRun:
+        return EnumerationRun(task, grammar, config, self.name, self.observational)
+
+    def step(self, state: EnumerationRun, budget: Budget) -> tuple[EnumerationRun, list[Found]]:
+        return state, state.advance(budget)
 
 
-class BottomUp:
+class BottomUp(Enumerate):
     """Enumeration with observational equivalence on the subprograms outside every λ."""
 
     name = "bottom_up"
-
-    def search(self, task: Task, grammar: Any, config: SearchConfig, deadline: float) -> Frontier:
-        return enumerative_search(task, grammar, config, deadline, self.name, observational=True)
+    observational = True
 
 
-class MCMCStrategy:
-    """Adapter: runs :func:`induct.search.mcmc.mcmc_search` until the deadline.
+class MCMCStrategy(Stepped):
+    """Tempered Metropolis–Hastings (:class:`induct.search.mcmc.MCMCRun`), stepped by the driver.
 
     ``config.options`` may set any :class:`~induct.search.mcmc.MCMCConfig` field
-    (``chains``, ``max_depth`` ...).
+    (``chains``, ``max_depth`` ...); ``config.max_programs`` bounds the steps of all chains
+    together, as the driver counts them.
     """
 
     name = "mcmc"
 
-    def search(self, task: Task, grammar: Any, config: SearchConfig, deadline: float) -> Frontier:
-        from induct.search.mcmc import MCMCConfig, mcmc_search
+    def init(self, task: Task, grammar: Any, config: SearchConfig, key: Sequence[int]) -> Any:
+        from induct.search.mcmc import MCMCConfig, MCMCRun
 
         options = dict(config.options)
-        options.setdefault("steps", config.max_programs)
+        options.setdefault("steps", None)
         mcmc_config = MCMCConfig(likelihood=config.likelihood, likelihood_options=dict(config.likelihood_options),
                                  seed=config.seed, **options)
-        frontier = mcmc_search(task, grammar, mcmc_config, deadline)
-        return frontier.top(config.max_frontier)
+        return MCMCRun(task, grammar, mcmc_config, key)
+
+    def step(self, state: Any, budget: Budget) -> tuple[Any, list[Found]]:
+        return state, state.finds(budget)
 
 
 def builtin_strategies() -> dict[str, SearchStrategy]:
