@@ -111,3 +111,35 @@ def test_the_guide_example_trains_and_its_run_solves_new_tasks(tmp_path, capsys)
                  "--inputs", "[[10], [-20]]", "--max-programs", "20000", "--workers", "0", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "double: solved" in out and "(10) -> 20 (1.00)" in out and "(-20) -> -40 (1.00)" in out
+
+
+def test_a_new_folder_alone_is_a_new_domain(tmp_path):
+    """A copy of the package plus one new folder (arith under another name, nothing else
+    edited): the command line lists it, checks it and solves its tasks."""
+    import shutil
+    from pathlib import Path
+
+    import induct
+
+    package = Path(induct.__file__).parent
+    shutil.copytree(package, tmp_path / "induct", ignore=shutil.ignore_patterns("__pycache__"))
+    new = tmp_path / "induct" / "domains" / "sums"
+    shutil.copytree(package / "domains" / "arith", new, ignore=shutil.ignore_patterns("__pycache__"))
+    for f in new.iterdir():
+        if f.suffix in (".py", ".induct"):
+            f.write_text(f.read_text().replace("induct.domains.arith", "induct.domains.sums")
+                         .replace('Domain("arith", HERE / "arith.induct"', 'Domain("sums", HERE / "sums.induct"'))
+    (new / "arith.induct").rename(new / "sums.induct")
+    env = {"PYTHONPATH": str(tmp_path), "PATH": ""}
+
+    def induct_cli(*args):
+        return subprocess.run([sys.executable, "-m", "induct", *args], cwd=tmp_path, env=env, capture_output=True,
+                              text=True, timeout=300)
+
+    listed = induct_cli("domains")
+    assert listed.returncode == 0 and "sums" in listed.stdout, listed.stderr[-2000:]
+    solved = induct_cli("solve", "--grammar", "sums", "--tasks", "sums", "--split", "test", "--timeout", "2",
+                        "--workers", "0", "--limit", "3")
+    assert solved.returncode == 0, solved.stderr[-2000:]
+    assert "3 of 3 solved" in solved.stdout
+    assert "grammar " + str(new / "sums.induct") in listed.stdout  # its own grammar, from its own folder
