@@ -18,7 +18,9 @@ Usage:
     python benchmarks/arc.py                         # 400 + 400 at 20 s per task on 2 workers (~2 x 70 min)
     python benchmarks/arc.py --splits evaluation --run runs/arc
 
-Writes benchmarks/results/arc[_quick][_STRATEGY][_run].json and prints a table.  ``bottom_up``
+Writes benchmarks/results/arc[_quick][_STRATEGY][_run][_deductions].json and prints a table.
+The domain's deductions (an output made of input-sized blocks: a hole per block) get a
+quarter of each task's time first; ``--no-deductions`` leaves them out, for the row beside.  ``bottom_up``
 (observational equivalence: a subprogram whose grids on the examples equal a cheaper one's
 is dropped) is compared with plain enumeration by running both.
 """
@@ -46,7 +48,7 @@ def two_attempts(frontier, library, task) -> tuple[bool, list]:
 
 
 def run_split(label: str, tasks: list, prior_for, library, timeout: float, workers: int, journal: Path,
-              strategy: str) -> dict:
+              strategy: str, deductions: tuple) -> dict:
     from induct.search import SearchConfig
 
     def row_of(task, frontier) -> dict:
@@ -55,8 +57,9 @@ def run_split(label: str, tasks: list, prior_for, library, timeout: float, worke
                 "best": str(frontier.best.program) if frontier.best else None,
                 "programs_tried": frontier.stats.programs_tried, "error": frontier.stats.error}
 
-    rows = journaled_search(label, tasks, prior_for, strategy, SearchConfig(timeout=timeout, max_frontier=10),
-                            workers, journal, row_of, "correct")
+    config = SearchConfig(timeout=timeout, max_frontier=10, deductions=deductions,
+                          decompose=0.25 if deductions else 0.0)
+    rows = journaled_search(label, tasks, prior_for, strategy, config, workers, journal, row_of, "correct")
     tried = sorted(r["programs_tried"] for r in rows)
     return {"tasks": len(rows), "correct": sum(r["correct"] for r in rows),
             "train_pairs_fit": sum(r["train_fit"] for r in rows),
@@ -74,6 +77,10 @@ def main() -> None:
     parser.add_argument("--strategy", default="enumerate")
     parser.add_argument("--run", help="a trained run (induct train --domain arc): its library and recognition model")
     parser.add_argument("--limit", type=int, default=None, help="the first N tasks of each split")
+    parser.add_argument("--no-deductions", action="store_true",
+                        help="search without the domain's deductions (the blocks of an output as holes)")
+    parser.add_argument("--deducible", action="store_true",
+                        help="only the tasks some deduction of the domain applies to (read from train pairs alone)")
     parser.add_argument("--tag", default="", help="a label for this run's journals and result file (a variant "
                         "compared with another run of the same settings)")
     args = parser.parse_args()
@@ -101,24 +108,32 @@ def main() -> None:
     limit = args.limit if args.limit is not None else (40 if args.quick else None)
     timeout = args.timeout if args.timeout is not None else (5 if args.quick else 20)
     suffix = "_quick" if args.quick else ""
-    tag = f"{args.strategy}_{int(timeout)}s" + ("_run" if args.run else "") + (f"_{args.tag}" if args.tag else "")
+    deductions = () if args.no_deductions else domain.deductions
+    tag = (f"{args.strategy}_{int(timeout)}s" + ("_run" if args.run else "") + ("_deductions" if deductions else "")
+           + ("_deducible" if args.deducible else "") + (f"_{args.tag}" if args.tag else ""))
     journals = RESULTS / "arc_journal"
     journals.mkdir(parents=True, exist_ok=True)
     result = {"benchmark": "arc", **metadata(), "data": DATA_VERSION, "prior": prior_name,
               "tag": args.tag, "settings": {"timeout": timeout, "workers": args.workers, "strategy": args.strategy,
-                           "limit": limit, "attempts": 2}, "splits": {}}
+                           "limit": limit, "attempts": 2, "deducible_only": args.deducible,
+                           "deductions": [d.name for d in deductions]}, "splits": {}}
     for split in [s.strip() for s in args.splits.split(",") if s.strip()]:
         if split not in ("training", "evaluation"):
             parser.error(f"unknown split {split!r}: training or evaluation")
         tasks = (train if split == "training" else evaluation)[:limit]
+        if args.deducible:
+            from induct.search.decompose import subproblems
+
+            tasks = [t for t in tasks if subproblems(t, library, domain.deductions)]
         journal = journals / f"{split}{suffix}_{tag}.jsonl"
-        row = run_split(split, tasks, prior_for, library, timeout, args.workers, journal, args.strategy)
+        row = run_split(split, tasks, prior_for, library, timeout, args.workers, journal, args.strategy, deductions)
         row["in_sample"] = split == "training"
         result["splits"][split] = row
         path = write_result(f"arc{suffix}" + ("" if args.strategy == "enumerate" else f"_{args.strategy}")
-                            + ("_run" if args.run else "") + (f"_{args.tag}" if args.tag else ""), result)
+                            + ("_run" if args.run else "") + ("_deductions" if deductions else "")
+                            + ("_deducible" if args.deducible else "") + (f"_{args.tag}" if args.tag else ""), result)
     print(f"\n{'split':<12} {'correct':>9} {'fit train':>10} {'fit, wrong':>11}   prior: {prior_name}; "
-          f"{timeout:g} s per task, 2 attempts")
+          f"{timeout:g} s per task, 2 attempts; deductions: {', '.join(d.name for d in deductions) or 'none'}")
     for split, r in result["splits"].items():
         note = "  (in-sample for the DSL's design)" if r["in_sample"] else ""
         print(f"{split:<12} {r['correct']:>4}/{r['tasks']:<4} {r['train_pairs_fit']:>10} "

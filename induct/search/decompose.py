@@ -23,7 +23,7 @@ from induct.search.deductions import Deduction, Subproblem
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Task
 
-__all__ = ["search_with_decompositions", "hole_shares", "subproblems", "MAX_HOLE_SHARE"]
+__all__ = ["search_with_decompositions", "hole_shares", "subproblems", "MAX_HOLE_SHARE", "MAX_ASSEMBLIES"]
 
 
 # --- the search ------------------------------------------------------------------------
@@ -100,41 +100,94 @@ class _DeductionRun:
 
     def holes(self, subproblems: list[tuple[Subproblem, float]]) -> bool:
         """Search each hole on its share of the budget; True when some whole program solves the task."""
-        config, task = self.config, self.task
+        task = self.task
         for sub, share in subproblems:
-            if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
-                sub_deadline = min(self.deadline, time.monotonic() + share * self.budget)
-                sub_config = replace(config, decompose=0.0)
-            else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
-                sub_deadline = self.deadline
-                sub_config = replace(config, decompose=0.0, max_programs=max(1, int(share * config.max_programs)))
-            found = self.search.search(sub.task, self.grammar, sub_config, sub_deadline)
-            self.tried += found.stats.programs_tried
-            for entry in found.entries:
-                try:
-                    whole = sub.assemble(entry.program)
-                    log_prior = self.grammar.log_prior(whole, task.request_type)
-                    if log_prior == -math.inf:
+            keys = [_hole_key(hole) for hole in sub.holes]
+            distinct = dict(zip(keys, sub.holes))  # a hole asked twice (the same examples) is searched once
+            found: dict[str, list[Program]] = {}
+            for key, hole in distinct.items():
+                found[key] = self._search_hole(hole, share / len(distinct))
+                if not found[key]:
+                    break
+            if all(found.get(key) for key in keys):
+                for parts in _combinations([found[key] for key in keys], MAX_ASSEMBLIES):
+                    try:
+                        whole = sub.assemble(*parts)
+                    except InductError:  # a decomposition that built an ill-typed program
                         continue
-                    ll = self.model.log_likelihood(compile_program(whole, self.grammar.library, {}), task)
-                except InductError:  # a decomposition that built an ill-typed program: not a solution
-                    continue
-                if ll == -math.inf:
-                    continue
-                if self.first is None:
-                    self.first = time.monotonic() - self.started
-                    self.first_count = self.tried
-                self.entries[whole] = FrontierEntry(whole, log_prior, ll)
+                    self._add(whole, task)
             if time.monotonic() >= self.deadline:
                 self.timed_out = True
                 break
         return bool(self.entries)
+
+    def _search_hole(self, hole: Task, share: float) -> list[Program]:
+        """The programs found for one hole on ``share`` of the budget, best first."""
+        config = self.config
+        if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
+            sub_deadline = min(self.deadline, time.monotonic() + share * self.budget)
+            sub_config = replace(config, decompose=0.0)
+        else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
+            sub_deadline = self.deadline
+            sub_config = replace(config, decompose=0.0, max_programs=max(1, int(share * config.max_programs)))
+        found = self.search.search(hole, self.grammar, sub_config, sub_deadline)
+        self.tried += found.stats.programs_tried
+        return [e.program for e in sorted(found.entries, key=lambda e: -e.log_posterior)]
+
+    def _add(self, whole: Program, task: Task) -> None:
+        """Check a whole program on the task's own examples and score it by the task's grammar."""
+        try:
+            log_prior = self.grammar.log_prior(whole, task.request_type)
+            if log_prior == -math.inf:
+                return
+            ll = self.model.log_likelihood(compile_program(whole, self.grammar.library, {}), task)
+        except InductError:  # a decomposition that built an ill-typed program: not a solution
+            return
+        if ll == -math.inf:
+            return
+        if self.first is None:
+            self.first = time.monotonic() - self.started
+            self.first_count = self.tried
+        self.entries[whole] = FrontierEntry(whole, log_prior, ll)
 
     def frontier(self) -> Frontier:
         best = sorted(self.entries.values(), key=lambda e: -e.log_posterior)[:self.config.max_frontier]
         stats = SearchStats(self.tried, time.monotonic() - self.started, self.first, self.first_count,
                             self.timed_out, f"{self.search.name}+deduction")
         return Frontier(self.task.name, self.task.request_type, tuple(best), stats)
+
+
+def _hole_key(hole: Task) -> str:
+    return f"{hole.request_type}|{[(e.inputs, e.output) for e in hole.examples]!r}"
+
+
+MAX_ASSEMBLIES = 64
+"""The most whole programs built from one subproblem's holes (the best solutions of each
+first): with one hole, its first 64 solutions; with several, the best combinations."""
+
+
+def _combinations(options: list[list[Program]], limit: int) -> list[tuple[Program, ...]]:
+    """Up to ``limit`` choices of one program per hole, in order of the sum of their ranks."""
+    if len(options) == 1:
+        return [(p,) for p in options[0][:limit]]
+    out: list[tuple[Program, ...]] = []
+    total = 0
+    deepest = sum(len(o) - 1 for o in options)
+    while len(out) < limit and total <= deepest:
+        out.extend(tuple(o[i] for o, i in zip(options, ranks)) for ranks in _ranks(options, total))
+        total += 1
+    return out[:limit]
+
+
+def _ranks(options: list[list[Program]], total: int):
+    """Every choice of one rank per hole (within its list) whose ranks sum to ``total``."""
+    if len(options) == 1:
+        if total < len(options[0]):
+            yield (total,)
+        return
+    for i in range(min(total, len(options[0]) - 1) + 1):
+        for rest in _ranks(options[1:], total - i):
+            yield (i, *rest)
 
 
 def _shifted(frontier: Frontier, offset: float, tried: int) -> Frontier:

@@ -37,17 +37,26 @@ __all__ = ["Subproblem", "Deduction", "Template", "STANDARD_DEDUCTIONS", "Elemen
 
 @dataclass(frozen=True)
 class Subproblem:
-    """A hole to search for and the whole program around it.
+    """A hole to search for and the whole program around it (or several holes).
 
     Attributes:
         task: the hole's task: its request type and its examples, deduced from the task's.
-        assemble: a closed program for ``task`` -> the whole (closed, η-long) program.
+        assemble: a closed program for ``task`` (one for each of ``task`` and ``more``, in
+            order) -> the whole (closed, η-long) program.
         label: what the hole is (``"map"``, ``"filter"`` ...), also in the hole task's name.
+        more: further holes, each searched on its own examples; the whole program is built
+            from a solution of every hole (a part of the output each, say).
     """
 
     task: Task
-    assemble: Callable[[Program], Program]
+    assemble: Callable[..., Program]
     label: str
+    more: tuple[Task, ...] = ()
+
+    @property
+    def holes(self) -> tuple[Task, ...]:
+        """Every hole's task, ``task`` first."""
+        return (self.task, *self.more)
 
 
 @runtime_checkable

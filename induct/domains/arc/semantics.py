@@ -97,6 +97,18 @@ def _mirror_v(g):
     return _checked(np.vstack([g, g[::-1, :]]))
 
 
+def _hconcat(a, b):
+    if a.shape[0] != b.shape[0]:
+        raise ValueError("heights differ")
+    return _checked(np.hstack([a, b]))
+
+
+def _vconcat(a, b):
+    if a.shape[1] != b.shape[1]:
+        raise ValueError("widths differ")
+    return _checked(np.vstack([a, b]))
+
+
 def _tile(g, n, m):
     if n < 1 or m < 1:
         raise ValueError("tile count")
@@ -433,6 +445,8 @@ NUMPY_PRIMITIVES = {
     "downscale": _downscale,
     "mirror-h": _mirror_h,
     "mirror-v": _mirror_v,
+    "hconcat": _hconcat,
+    "vconcat": _vconcat,
     "fractal": _fractal,
     "overlay-parts": _overlay_parts,
     "and-halves": lambda g, c: _mask_logic(g, "and", c),

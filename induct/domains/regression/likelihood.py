@@ -137,17 +137,19 @@ def _bucket(n: int, sizes: Sequence[int]) -> int:
 
 
 def fit_batch(candidates: Sequence[Candidate], x: np.ndarray, y: np.ndarray, *, restarts: int = 4,
-              steps: int = 400, seed: int = 0, by_size: bool = True) -> list[dict]:
+              steps: int = 400, seed: int = 0, by_size: bool = True, split_from: int = 64) -> list[dict]:
     """MAP constants and Laplace log evidence for each candidate (one jitted call per size).
 
     Candidates are padded to their size class (instructions and constants, each rounded up
     to a few fixed sizes), one jitted call per class, so a short program does not pay for
     the longest one in the batch (``by_size=False``: all in one call, padded to the largest).
+    A batch of fewer than ``split_from`` candidates is one call: there, compiling a
+    function per class would cost more than the padding.
 
     Returns one dict per candidate: ``theta`` (k,), ``sigma``, ``log_joint`` (at the MAP)
     and ``evidence`` (the Laplace estimate; −∞ where the fit failed).
     """
-    if not by_size:
+    if not by_size or len(candidates) < split_from:
         return _fit_padded(candidates, x, y, restarts, steps, seed)
     classes: dict[tuple[int, int], list[int]] = {}
     for i, c in enumerate(candidates):
