@@ -17,7 +17,6 @@ import math
 import os
 import resource
 import sys
-import time
 from bisect import bisect_right
 from typing import Any, Iterator
 

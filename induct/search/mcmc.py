@@ -172,7 +172,8 @@ class MCMCRun:
         model = likelihood if likelihood is not None else make_likelihood(config.likelihood,
                                                                           **dict(config.likelihood_options))
         self.rng = rng = np.random.default_rng(key)
-        self.kernel, self.engine = kernel, _ = _kernel(task, grammar, config, model, rng, hastings)
+        self.kernel, self.engine = _kernel(task, grammar, config, model, rng, hastings)
+        kernel = self.kernel
         self.temperatures = temperature_ladder(config.chains, config.max_temperature)
         self.started = time.monotonic()
         try:
