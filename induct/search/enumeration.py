@@ -181,7 +181,7 @@ class EnumerationRun:
 
     def run(self, deadline: float) -> Frontier:
         """The whole search until ``deadline``, through the driver."""
-        return run_steps(self.strategy, self, _advance, self.task, self.config, deadline)
+        return run_steps(self.strategy, self, advance_step, self.task, self.config, deadline)
 
     # --- the loop ----------------------------------------------------------------------
     def _bands(self) -> Iterator[None]:
@@ -368,7 +368,8 @@ class EnumerationRun:
         self.found.append(Found(self.table.wrap(build_program(rule, kids)), -total, ll, self.tried))
 
 
-def _advance(state: EnumerationRun, budget: Budget) -> tuple[EnumerationRun, list[Found]]:
+def advance_step(state: EnumerationRun, budget: Budget) -> tuple[EnumerationRun, list[Found]]:
+    """The enumeration strategies' ``step``: :meth:`EnumerationRun.advance`, in the driver's shape."""
     return state, state.advance(budget)
 
 

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from induct.search.base import SearchConfig, SearchStrategy
 from induct.search.driver import Budget, Found, Stepped
-from induct.search.enumeration import EnumerationRun
+from induct.search.enumeration import EnumerationRun, advance_step
 from induct.tasks import Task
 
 __all__ = ["Enumerate", "BottomUp", "MCMCStrategy", "builtin_strategies"]
@@ -29,7 +29,7 @@ class Enumerate(Stepped):
         return EnumerationRun(task, grammar, config, self.name, self.observational)
 
     def step(self, state: EnumerationRun, budget: Budget) -> tuple[EnumerationRun, list[Found]]:
-        return state, state.advance(budget)
+        return advance_step(state, budget)
 
 
 class BottomUp(Enumerate):
