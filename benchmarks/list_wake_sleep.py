@@ -50,11 +50,13 @@ def _learning_seconds(metrics: dict) -> float:
     return metrics.get("seconds", 0) - metrics.get("test_seconds", 0)
 
 
-def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks: int | None) -> list[dict]:
-    """Train one iteration at a time until the configured iterations or the budget is spent."""
+def _learn(name: str, config, run_dir: Path, budget_seconds: float, quick_tasks: int | None,
+           domain=None) -> list[dict]:
+    """Train one iteration at a time until the configured iterations or the budget is spent
+    (``domain``: the one to learn on, by default the registered domain ``config.domain``)."""
     from induct.wake_sleep import Domain, get_domain, resume, train
 
-    domain = get_domain(config.domain)
+    domain = domain or get_domain(config.domain)
     if quick_tasks:
         train_tasks, test_tasks = domain.load_tasks()
         # Every k-th task of each split: a fixed subset, not chosen by results.

@@ -39,3 +39,38 @@ def test_shallow_training_tasks_are_solved_within_seconds_and_predict_their_test
             predictive = f.predict(library, [x])
             best = max(predictive, key=predictive.get)
             assert best == json.dumps(y), task.name
+
+
+def test_wake_sleep_on_arc_solves_the_shallow_tasks_and_its_checkpoint_predicts_them(shallow_tasks, tmp_path):
+    import dataclasses
+
+    from induct.wake_sleep import TrainConfig, load_state, train
+
+    domain = dataclasses.replace(get_domain("arc"), tasks=tuple(shallow_tasks), train_split="training",
+                                 test_splits=())
+    config = TrainConfig().replace(domain="arc", iterations=1, batch_size=len(shallow_tasks), workers=1, seed=0,
+                                   generative_wake=False, search={"max_programs": 30_000},
+                                   recognition={"steps": 5, "n_dreams": 5}, compression={"iterations": 1})
+    result = train(config, tmp_path / "run", domain=domain, progress=False)
+    assert result.metrics[-1]["train_solved_total"] >= 8
+    state = load_state(tmp_path / "run", domain)
+    assert state.iteration == 1 and state.model is not None
+    right = 0
+    for task in shallow_tasks:
+        f = state.frontiers.get(task.name)
+        if f is not None and f.solved:
+            x, y = task.metadata["test_inputs"][0], task.metadata["test_outputs"][0]
+            predictive = f.predict(state.library, [x])
+            right += max(predictive, key=predictive.get) == json.dumps(y)
+    assert right >= 8
+
+
+def test_induct_train_domain_arc_runs_from_the_command_line(tmp_path):
+    from induct.cli import main
+
+    run = str(tmp_path / "run")
+    assert main(["train", "--domain", "arc", "--out", run, "--iterations", "1", "--batch-size", "3",
+                 "--max-programs", "3000", "--test-max-programs", "1000", "--max-test-tasks", "2",
+                 "--recognition-steps", "3", "--dreams", "3", "--workers", "1", "--quiet"]) == 0
+    metrics = [json.loads(line) for line in (tmp_path / "run" / "metrics.jsonl").read_text().splitlines()]
+    assert metrics[-1]["iteration"] == 1 and metrics[-1]["batch"] == 3 and metrics[-1]["test_total"] == 2
