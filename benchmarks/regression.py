@@ -53,7 +53,7 @@ def main() -> None:
     meta = _metadata()
     # 6000 programs hold 1107 families, the first rational one at program 4392 (cubics lie
     # beyond 20000, where a full batched fit costs about 190 s per task on 2 cores).
-    n_test, n_calib, n_programs = (12, 52, 3000) if args.quick else (60, 100, 6000)
+    n_test, n_calib, n_programs = (12, 52, 3000) if args.quick else (60, 52, 6000)
     warmup, samples = (200, 300) if args.quick else (500, 1000)
     lib = load_library(GRAMMAR)
     grammar = Grammar.uniform(lib)
