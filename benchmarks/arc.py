@@ -15,7 +15,7 @@ so an interrupted run resumes where it stopped.
 
 * ``--learn``: wake-sleep on the training tasks only (``induct train --domain arc``: search,
   compression into inventions, recognition training on replays and dreams), one iteration
-  at a time into ``benchmarks/runs/arc[_quick]`` until its iterations or ``--learn-minutes``
+  at a time into ``benchmarks/results/arc_run`` (quick: ``benchmarks/runs/arc_quick``) until its iterations or ``--learn-minutes``
   are spent; rerunning resumes it.  The evaluation split is then searched with the final
   library and model.  The training row is then the run's own: its frontiers (found during
   learning, each task searched once at the wake's budget) scored as ARC scores.
@@ -98,7 +98,8 @@ def learn(domain, quick: bool, workers: int, minutes: float | None) -> tuple[str
                      "seconds": 60 if quick else 300, "n_dreams": 60 if quick else 300,
                      "dream_seconds": 30 if quick else 90},
         compression={"iterations": 3})
-    run_dir = RESULTS.parent / "runs" / ("arc_quick" if quick else "arc")
+    # The full run is kept with the results (about 2 MB), so learning resumes in a later sitting.
+    run_dir = RESULTS.parent / "runs" / "arc_quick" if quick else RESULTS / "arc_run"
     learning_domain = dataclasses.replace(domain, test_splits=())
     budget = (minutes if minutes is not None else (4 if quick else 55)) * 60
     metrics = _learn("arc", config, run_dir, budget, None, domain=learning_domain)
