@@ -26,7 +26,8 @@ Usage:
     python benchmarks/arc.py --splits evaluation --run runs/arc
     python benchmarks/arc.py --learn --splits evaluation   # learn on training (resumable), then evaluation
 
-Writes benchmarks/results/arc[_quick][_STRATEGY][_run][_deductions].json and prints a table.
+Writes benchmarks/results/arc[_quick][_STRATEGY][_Ns][_run][_deductions].json (``_Ns``: a --timeout
+other than the default) and prints a table.
 The domain's deductions (an output made of input-sized blocks: a hole per block) get a
 quarter of each task's time first; ``--no-deductions`` leaves them out, for the row beside.  ``bottom_up``
 (observational equivalence: a subprogram whose grids on the examples equal a cheaper one's
@@ -185,7 +186,9 @@ def main() -> None:
         row = run_split(split, tasks, prior_for, library, timeout, args.workers, journal, args.strategy, deductions)
         row["in_sample"] = split == "training"
         result["splits"][split] = row
+        default_timeout = 5 if args.quick else 20
         path = write_result(f"arc{suffix}" + ("" if args.strategy == "enumerate" else f"_{args.strategy}")
+                            + ("" if timeout == default_timeout else f"_{timeout:g}s")
                             + ("_run" if args.run else "") + ("_deductions" if deductions else "")
                             + ("_deducible" if args.deducible else "") + (f"_{args.tag}" if args.tag else ""), result)
     print(f"\n{'split':<12} {'correct':>9} {'fit train':>10} {'fit, wrong':>11}   prior: {prior_name}; "
