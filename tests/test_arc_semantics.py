@@ -141,3 +141,25 @@ def test_rotations_by_slicing_agree_with_numpy():
         for name, want in (("rot90", np.rot90(g, -1)), ("rot180", np.rot90(g, 2)), ("rot270", np.rot90(g, 1)),
                            ("antitranspose", np.rot90(g, 2).T)):
             assert P[name](g).tolist() == want.tolist(), name
+
+
+def test_lines_boxes_and_specks():
+    g = np.array([[1, 0, 0, 1],
+                  [0, 2, 0, 0],
+                  [0, 0, 0, 0],
+                  [0, 2, 0, 3]], dtype=np.uint8)
+    # connect-lines: same-coloured cells facing each other over background, along rows and columns
+    assert P["connect-lines"](g).tolist() == [[1, 1, 1, 1], [0, 2, 0, 0], [0, 2, 0, 0], [0, 2, 0, 3]]
+    with pytest.raises(ValueError):
+        P["connect-lines"](np.array([[1, 0, 2]], dtype=np.uint8))  # different colours: nothing to join
+    # fill-boxes: background inside each 8-connected blob's bounding box (1 and 2 touch diagonally)
+    assert P["fill-boxes"](g, 5).tolist() == [[1, 5, 0, 1], [5, 2, 0, 0], [0, 0, 0, 0], [0, 2, 0, 3]]
+    # box-outline: background on the one-cell ring around each box, clipped at the border
+    assert P["box-outline"](g, 5).tolist() == [[1, 0, 5, 1], [0, 2, 5, 5], [5, 5, 5, 5], [5, 2, 5, 3]]
+    with pytest.raises(ValueError):
+        P["fill-boxes"](np.array([[1, 1], [1, 1]], dtype=np.uint8), 5)  # a full box: nothing to fill
+    # remove-specks: single-cell objects (of one colour, 8-connected) are cleared; larger ones stay
+    h = np.array([[3, 3, 0], [0, 0, 0], [0, 0, 4]], dtype=np.uint8)
+    assert P["remove-specks"](h).tolist() == [[3, 3, 0], [0, 0, 0], [0, 0, 0]]
+    with pytest.raises(ValueError):
+        P["remove-specks"](np.array([[3, 3]], dtype=np.uint8))

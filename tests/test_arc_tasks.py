@@ -21,6 +21,11 @@ SHALLOW = {
 }
 
 
+# lines between cells, bounding boxes and noise: one primitive each (in-sample: training tasks)
+LINES_AND_BOXES = {"40853293": "connect-lines", "3aa6fb7a": "fill-boxes", "4258a5f9": "box-outline",
+                   "42a50994": "remove-specks"}
+
+
 @pytest.fixture(scope="module")
 def shallow_tasks():
     return [t for t in load_arc("training") if t.name in SHALLOW]
@@ -39,6 +44,20 @@ def test_shallow_training_tasks_are_solved_within_seconds_and_predict_their_test
             predictive = f.predict(library, [x])
             best = max(predictive, key=predictive.get)
             assert best == json.dumps(y), task.name
+
+
+def test_line_box_and_speck_tasks_are_solved_by_their_primitive_and_predict_their_test_outputs():
+    library = get_domain("arc").load_library()
+    tasks = [t for t in load_arc("training") if t.name in LINES_AND_BOXES]
+    assert len(tasks) == len(LINES_AND_BOXES)
+    frontiers = solve_tasks(tasks, Grammar.uniform(library), "enumerate", SearchConfig(timeout=5, max_frontier=2),
+                            workers=0)
+    for task in tasks:
+        f = frontiers[task.name]
+        assert f.solved and LINES_AND_BOXES[task.name] in str(f.best.program), task.name
+        for x, y in zip(task.metadata["test_inputs"], task.metadata["test_outputs"]):
+            predictive = f.predict(library, [x])
+            assert max(predictive, key=predictive.get) == json.dumps(y), task.name
 
 
 def test_wake_sleep_on_arc_solves_the_shallow_tasks_and_its_checkpoint_predicts_them(shallow_tasks, tmp_path):

@@ -417,6 +417,57 @@ def _outline(g, c):
     return np.where(near & ~nb, c, g).astype(np.uint8)
 
 
+def _connect_lines(g):
+    """Join each two cells of one colour that face each other along a row or a column over
+    background only: the background between them takes their colour."""
+    out = g.copy()
+    for grid, into in ((g, out), (g.T, out.T)):
+        for r in range(grid.shape[0]):
+            row = grid[r]
+            filled = np.flatnonzero(row)
+            for a, b in zip(filled[:-1], filled[1:]):
+                if b > a + 1 and row[a] == row[b]:
+                    into[r, a + 1:b] = row[a]
+    if np.array_equal(out, g):
+        raise ValueError("nothing to connect")
+    return out
+
+
+def _in_boxes(g, ring: bool) -> np.ndarray:
+    """Cells inside (or, ``ring``, on the one-cell ring around) the bounding box of each
+    8-connected blob of non-background cells."""
+    inside = np.zeros(g.shape, dtype=bool)
+    h, w = g.shape
+    for top, bottom, left, right, _ in _multicolour_components(g):
+        if ring:
+            inside[max(top - 1, 0):bottom + 1, max(left - 1, 0):right + 1] = True
+        else:
+            inside[top:bottom, left:right] = True
+    if ring:
+        for top, bottom, left, right, _ in _multicolour_components(g):
+            inside[top:bottom, left:right] = False
+    return inside
+
+
+def _fill_boxes(g, c, ring: bool):
+    """Colour ``c`` into the background cells inside (or on the ring around) each blob's box."""
+    where = _in_boxes(g, ring) & (g == 0)
+    if not where.any():
+        raise ValueError("no background in the boxes")
+    return np.where(where, c, g).astype(np.uint8)
+
+
+def _remove_specks(g):
+    """Clear every single-cell object (8-connected): isolated noise."""
+    out = g.copy()
+    specks = [o for o in objects(g, diagonal=True) if o.size == 1]
+    if not specks:
+        raise ValueError("no specks")
+    for o in specks:
+        out[o.row, o.col] = 0
+    return out
+
+
 def _fractal(g):
     """Each non-background cell becomes a copy of the grid (the 007bbfb7 self-tiling)."""
     h, w = g.shape
@@ -490,6 +541,10 @@ NUMPY_PRIMITIVES = {
     # filling, gravity, symmetry
     "fill-enclosed": _fill_enclosed,
     "outline": _outline,
+    "connect-lines": _connect_lines,
+    "fill-boxes": lambda g, c: _fill_boxes(g, c, ring=False),
+    "box-outline": lambda g, c: _fill_boxes(g, c, ring=True),
+    "remove-specks": _remove_specks,
     "gravity-down": lambda g: _gravity(g, "down"),
     "gravity-up": lambda g: _gravity(g, "up"),
     "gravity-left": lambda g: _gravity(g, "left"),
