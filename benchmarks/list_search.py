@@ -11,9 +11,12 @@ with a 5 s timeout.  ``--domain text`` runs the same protocol on another registe
 domain's test splits with its grammar and deductions (strings are lists of characters, so
 text's map- and filter-shaped tasks get the list deductions).
 
+``--without concat`` adds a row with the domain's deductions less the named ones, so what
+they add is measured side by side; ``--split train`` searches another split.
+
 Usage:  python benchmarks/list_search.py [--quick] [--strategies enumerate,bottom_up] [--timeout S] [--deduction]
-                                         [--domain lists]
-Writes benchmarks/results/list_search[_DOMAIN][_quick].json (after each strategy) and prints a table.
+                                         [--domain lists] [--without NAMES] [--split SPLIT]
+Writes benchmarks/results/list_search[_DOMAIN][_SPLIT][_quick].json (after each strategy) and prints a table.
 """
 
 from __future__ import annotations
@@ -72,6 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--deduction", action="store_true",
                         help="also run each strategy with the domain's deductions (decompose 0.25)")
     parser.add_argument("--domain", default="lists", help="a registered domain (default lists)")
+    parser.add_argument("--without", default="",
+                        help="with --deduction, also a row with the domain's deductions less these (comma-separated "
+                             "names, e.g. concat): what those deductions add, side by side")
+    parser.add_argument("--split", default=None, help="the domain's split to search (default: its test splits)")
     args = parser.parse_args(argv)
 
     from induct.domain import get_domain
@@ -84,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         get_strategy(s)
     timeout = args.timeout or (5.0 if args.quick else 20.0)
     domain = get_domain(args.domain)
-    splits = list(domain.test_splits)
+    splits = [args.split] if args.split else list(domain.test_splits)
     tasks = load_tasks(args.domain, split=splits)
     if args.quick:
         tasks = tasks[::6]
@@ -94,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
                            "splits": splits, "timeout": timeout, "workers": args.workers,
                            "deductions": [d.name for d in domain.deductions]},
               "strategies": {}}
-    suffix = "" if args.domain == "lists" else f"_{args.domain}"
+    suffix = ("" if args.domain == "lists" else f"_{args.domain}") + (f"_{args.split}" if args.split else "")
     out = ROOT / "benchmarks" / "results" / f"list_search{suffix}{'_quick' if args.quick else ''}.json"
     if out.exists():
         try:  # keep the other strategies' earlier results; this run replaces its own
@@ -103,12 +110,20 @@ def main(argv: list[str] | None = None) -> int:
                 result["strategies"] = old.get("strategies", {})
         except (OSError, json.JSONDecodeError):
             pass
-    runs = [(s, s, 0.0) for s in strategies]
+    without = {n.strip() for n in args.without.split(",") if n.strip()}
+    unknown = without - {d.name for d in domain.deductions}
+    if unknown:
+        parser.error(f"--without: {args.domain} has no deduction {', '.join(sorted(unknown))}")
+    runs = [(s, s, 0.0, domain.deductions) for s in strategies]
     if args.deduction:
-        runs += [(f"{s}+deduction", s, 0.25) for s in strategies]
-    for label, s, decompose in runs:
-        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, domain.deductions)
+        runs += [(f"{s}+deduction", s, 0.25, domain.deductions) for s in strategies]
+        if without:
+            fewer = tuple(d for d in domain.deductions if d.name not in without)
+            runs += [(f"{s}+deduction without {','.join(sorted(without))}", s, 0.25, fewer) for s in strategies]
+    for label, s, decompose, deductions in runs:
+        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
+        r["deductions"] = [d.name for d in deductions] if decompose else []
         result["strategies"][label] = r
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(result, indent=1) + "\n")

@@ -127,6 +127,34 @@ def test_a_text_filter_is_found_only_through_deduction(text_library):
     assert "char-eq?" in str(best) and "SPACE" in str(best)
 
 
+def _text_task(name, f, words=("ada", "grace hopper", "alan", "edsger w")):
+    return Task(name, parse_type("list(char) -> list(char)"), tuple(Example((list(w),), list(f(w))) for w in words))
+
+
+def test_a_concatenation_is_split_at_the_constants_its_outputs_share(text_library):
+    from induct.search.deductions import Concatenation
+
+    task = _text_task("bracketed", lambda w: "(" + w + ")")
+    bound = text_library.bind(task)
+    subs = list(Concatenation().split(task, bound))
+    assert subs and subs[0].label.startswith("concat")
+    # the parts before "(" and after ")" are empty in every example: one hole, the word itself
+    assert len(subs[0].holes) == 1
+    assert [e.output for e in subs[0].task.examples] == [list(w) for w in ("ada", "grace hopper", "alan", "edsger w")]
+    whole = subs[0].assemble(parse_program("(lambda $0)"))
+    assert _correct(whole, task, bound)
+    assert not _correct(subs[0].assemble(parse_program("(lambda (cdr $0))")), task, bound)
+    # no shared constant in the same order: no split
+    unshared = _text_task("first letter or word", lambda w: w[0] if " " in w else w + "!")
+    assert list(Concatenation().split(unshared, text_library.bind(unshared))) == []
+
+
+def test_a_concatenation_of_parts_is_found_only_through_deduction(text_library):
+    task = _text_task("word and bracketed word", lambda w: w + " [" + w + "]")
+    best = _found_only_through_deduction(task, text_library, 20_000)
+    assert str(best).count("fold") >= 2  # the parts joined by appends
+
+
 def test_a_deduction_needs_the_primitives_of_its_template():
     from induct.dsl import parse_library
 
@@ -145,7 +173,7 @@ def test_templates_are_parsed_once_and_fill_their_placeholders():
     whole = t.assemble(2, 0)(hole)  # a task of two arguments whose list is the first
     assert str(whole) == "(lambda (lambda (map (lambda (+ $0 $1)) $1)))"
     assert all(isinstance(d, Deduction) for d in STANDARD_DEDUCTIONS)
-    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True]
+    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True, True]
 
 
 def test_the_share_is_checked():

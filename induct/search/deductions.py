@@ -32,7 +32,7 @@ from induct.tasks import Example, Task
 from induct.types import TypeConstructor, arguments_of, arrow, return_of, tbool, tint
 
 __all__ = ["Subproblem", "Deduction", "Template", "STANDARD_DEDUCTIONS", "Elementwise", "Selection",
-           "Positional", "Gather", "call_hole", "hole_examples", "hole_task", "list_arguments"]
+           "Positional", "Gather", "Concatenation", "call_hole", "hole_examples", "hole_task", "list_arguments"]
 
 
 @dataclass(frozen=True)
@@ -388,7 +388,160 @@ def _kept_positions(xs: list, ys: list) -> set[int] | bool | None:
     return set(first) if first == last[::-1] else None
 
 
-STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather())
+class Concatenation:
+    """``A ++ d1 ++ B ++ d2 ++ ...``: every output holds the same constants in the same order,
+    so each output splits at them into parts, and each part is a hole of its own (a function
+    of the task's arguments), searched on its own examples: the concatenation rule of
+    FlashFill (Gulwani, POPL 2011), for any list type.  A constant is one the task binds (a
+    task-bound literal of the output's type, such as text's ``STRING``) or a nullary element
+    primitive (``SPACE``, ``0``) as a one-element list, when every output holds it equally
+    often.  Two splits are tried: at every such constant (read left to right, the longest
+    first at each place), and at the one constant that covers the most of the outputs.  Parts empty in every example are left
+    out; the whole program joins the rest with ``fold`` (a right fold with ``cons``
+    appends).  A last resort: it writes as a join what a task's own search might find
+    shorter, and it serves the tasks that search fails on."""
+
+    name = "concat"
+    last_resort = True
+    weight = 1.0
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        element = list_output(task)
+        if element is None or not all(name in library for name in ("fold", "cons", "empty")):
+            return
+        outputs = [e.output for e in task.examples]
+        if not outputs or not all(isinstance(y, list) for y in outputs):
+            return
+        # Only constants every output holds equally often can cut all outputs alike.
+        constants = sorted((c for c in _delimiters(library, element, return_of(task.request_type))
+                            if _held_alike(outputs, c[1])), key=lambda c: -len(c[1]))
+        splits = [_split(outputs, constants)]
+        best = max(((len(c[1]) * len(split[1]), split) for c in constants
+                    if (split := _split(outputs, [c])) is not None), key=lambda kv: kv[0], default=None)
+        if best is not None:
+            splits.append(best[1])
+        n = len(arguments_of(task.request_type))
+        seen = set()
+        for split in splits:
+            if split is None or repr(split[1]) in seen:
+                continue
+            seen.add(repr(split[1]))
+            parts, delimiters = split
+            kept = [j for j in range(len(parts[0])) if any(p[j] for p in parts)]
+            if not kept:
+                continue  # every output is the constants alone
+            label = "concat " + " ".join(map(str, delimiters))
+            holes = [Task(f"{task.name} [{label} {j}]", task.request_type,
+                          tuple(Example(e.inputs, p[j]) for e, p in zip(task.examples, parts)), task.split,
+                          {"decomposed_from": task.name}) for j in kept]
+            yield Subproblem(holes[0], _concatenation(delimiters, kept, n), label, tuple(holes[1:]))
+
+    def __repr__(self) -> str:
+        return "Concatenation()"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash("Concatenation")
+
+
+def _delimiters(library: Any, element: Any, output: Any) -> Iterable[tuple[Program, list]]:
+    """``(program, value)`` of each constant list a concatenation may split at: the task's
+    bound constants of the output's type, then each nullary primitive of the element type."""
+    families = set(getattr(library, "task_literals", {}) or {})
+    for family in sorted(families):
+        if library.type_of(family) != output:
+            continue
+        for name in library.constants(family) or ():
+            try:
+                value = library.value(name)
+            except InductError:
+                continue
+            if isinstance(value, list) and value:
+                yield Primitive(name), value
+    cons, empty = Primitive("cons"), Primitive("empty")
+    for p in library.primitives:
+        if p.name in families or p.type != element:
+            continue
+        try:
+            value = library.value(p.name)
+        except InductError:
+            continue
+        yield application(cons, Primitive(p.name), empty), [value]
+
+
+def _count(ys: list, d: list) -> int:
+    """Non-overlapping occurrences of ``d`` in ``ys``, from the left."""
+    count, i = 0, 0
+    while i + len(d) <= len(ys):
+        if ys[i:i + len(d)] == d:
+            count += 1
+            i += len(d)
+        else:
+            i += 1
+    return count
+
+
+def _held_alike(outputs: list[list], d: list) -> bool:
+    """Every output holds ``d`` at least once, and all of them equally often."""
+    counts = {_count(ys, d) for ys in outputs}
+    return len(counts) == 1 and 0 not in counts
+
+
+def _split(outputs: list[list], constants: list[tuple[Program, list]]) -> tuple[list[list[list]], list[Program]] | None:
+    """Each output cut at the constants it holds, read left to right (at each place the first
+    of ``constants`` that starts there): ``(parts of each output, the constants between
+    them)``, when every output holds the same constants in the same order (and at least one)."""
+    found = None
+    cut = []
+    for ys in outputs:
+        parts, between, start, i = [], [], 0, 0
+        while i < len(ys):
+            for k, (_, d) in enumerate(constants):
+                if ys[i:i + len(d)] == d:
+                    parts.append(ys[start:i])
+                    between.append(k)
+                    i += len(d)
+                    start = i
+                    break
+            else:
+                i += 1
+        parts.append(ys[start:])
+        if not between or found not in (None, between):
+            return None
+        found = between
+        cut.append(parts)
+    return (cut, [constants[k][0] for k in found]) if found is not None else None
+
+
+def _concatenation(delimiters: list[Program], kept: list[int], n_args: int) -> Callable[..., Program]:
+    """The whole program from the kept parts' solutions: the parts and constants in order,
+    appended right to left (``fold A B (λx acc. cons x acc)`` is ``A ++ B``)."""
+    fold = Primitive("fold")
+    consing = Abstraction(Abstraction(application(Primitive("cons"), Index(1), Index(0))))
+    arguments = [Index(n_args - 1 - i) for i in range(n_args)]
+
+    def join(*holes: Program) -> Program:
+        solved = dict(zip(kept, holes))
+        pieces: list[Program] = []
+        for j in range(len(delimiters) + 1):
+            if j in solved:
+                pieces.append(call_hole(solved[j], arguments))
+            if j < len(delimiters):
+                pieces.append(delimiters[j])
+        body = pieces[-1]
+        for piece in reversed(pieces[:-1]):
+            body = application(fold, piece, body, consing)
+        for _ in range(n_args):
+            body = Abstraction(body)
+        return body
+
+    return join
+
+
+STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather(), Concatenation())
 """A task shaped like a map or a filter of its list argument (of its values or of its
 positions), or like a rearrangement of it, split into a search for the function applied
-to each element or position.  Each applies to any DSL with the primitives its templates use."""
+to each element or position; or an output that is parts joined by a constant, a search
+for each part.  Each applies to any DSL with the primitives its templates use."""
