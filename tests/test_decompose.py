@@ -149,6 +149,18 @@ def test_a_concatenation_is_split_at_the_constants_its_outputs_share(text_librar
     assert list(Concatenation().split(unshared, text_library.bind(unshared))) == []
 
 
+def test_a_list_concatenation_splits_at_a_task_bound_element(lists_library):
+    from induct.search.deductions import Concatenation
+
+    task = _list_task("around 42", lambda xs: xs + [42] + xs[:1])
+    bound = lists_library.bind(task)
+    subs = list(Concatenation().split(task, bound))
+    assert subs and "K=42" in subs[0].label and len(subs[0].holes) == 2
+    assert [e.output for e in subs[0].holes[1].examples] == [xs[:1] for xs in LISTS]
+    whole = subs[0].assemble(parse_program("(lambda $0)"), parse_program("(lambda (cons (car $0) empty))"))
+    assert _correct(whole, task, bound)
+
+
 def test_a_concatenation_of_parts_is_found_only_through_deduction(text_library):
     task = _text_task("word and bracketed word", lambda w: w + " [" + w + "]")
     best = _found_only_through_deduction(task, text_library, 20_000)

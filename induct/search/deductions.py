@@ -392,14 +392,16 @@ class Concatenation:
     """``A ++ d1 ++ B ++ d2 ++ ...``: every output holds the same constants in the same order,
     so each output splits at them into parts, and each part is a hole of its own (a function
     of the task's arguments), searched on its own examples: the concatenation rule of
-    FlashFill (Gulwani, POPL 2011), for any list type.  A constant is one the task binds (a
-    task-bound literal of the output's type, such as text's ``STRING``) or a nullary element
-    primitive (``SPACE``, ``0``) as a one-element list, when every output holds it equally
-    often.  Two splits are tried: at every such constant (read left to right, the longest
-    first at each place), and at the one constant that covers the most of the outputs.  Parts empty in every example are left
-    out; the whole program joins the rest with ``fold`` (a right fold with ``cons``
-    appends).  A last resort: it writes as a join what a task's own search might find
-    shorter, and it serves the tasks that search fails on."""
+    FlashFill (Gulwani, POPL 2011), for any list type.
+
+    A constant is a task-bound literal of the output's type (text's ``STRING``) or an
+    element as a one-element list (a task-bound one such as the lists' ``K``, or a nullary
+    primitive: ``SPACE``, ``0``), when every output holds it equally often.  Two splits are
+    tried: at every such constant (read left to right, the longest first at each place),
+    and at the one constant that covers the most of the outputs.  Parts empty in every
+    example are left out; the whole program joins the rest with ``fold`` (a right fold with
+    ``cons`` appends).  A last resort: it writes as a join what a task's own search might
+    find shorter, and it serves the tasks that search fails on."""
 
     name = "concat"
     last_resort = True
@@ -448,19 +450,23 @@ class Concatenation:
 
 def _delimiters(library: Any, element: Any, output: Any) -> Iterable[tuple[Program, list]]:
     """``(program, value)`` of each constant list a concatenation may split at: the task's
-    bound constants of the output's type, then each nullary primitive of the element type."""
+    bound constants of the output's type, those of the element type and the nullary
+    primitives of the element type (each as a one-element list)."""
     families = set(getattr(library, "task_literals", {}) or {})
+    cons, empty = Primitive("cons"), Primitive("empty")
     for family in sorted(families):
-        if library.type_of(family) != output:
+        t = library.type_of(family)
+        if t not in (output, element):
             continue
         for name in library.constants(family) or ():
             try:
                 value = library.value(name)
             except InductError:
                 continue
-            if isinstance(value, list) and value:
+            if t == element:
+                yield application(cons, Primitive(name), empty), [value]
+            elif isinstance(value, list) and value:
                 yield Primitive(name), value
-    cons, empty = Primitive("cons"), Primitive("empty")
     for p in library.primitives:
         if p.name in families or p.type != element:
             continue
