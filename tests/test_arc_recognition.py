@@ -44,7 +44,7 @@ def test_the_model_learns_which_transformation_an_arc_shaped_task_shows():
     rng = np.random.default_rng(0)
     tasks, frontiers, (rot, flip) = _tasks(rng, 16, library)
     held_out, _, _ = _tasks(np.random.default_rng(1), 6, library)
-    config = RecognitionConfig(embedding_dim=8, hidden_dim=32, batch_size=16, steps=60, n_dreams=0,
+    config = RecognitionConfig(embedding_dim=8, hidden_dim=32, batch_size=16, steps=150, n_dreams=0,
                                progress=False, learning_rate=3e-3, prior_mix=0.0)
     model = RecognitionModel.init(jax.random.key(0), library, "grid", config)
     model, metrics = train(model, frontiers, tasks, library, config, jax.random.key(1))
