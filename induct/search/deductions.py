@@ -418,10 +418,9 @@ class Concatenation:
         constants = sorted((c for c in _delimiters(library, element, return_of(task.request_type))
                             if _held_alike(outputs, c[1])), key=lambda c: -len(c[1]))
         splits = [_split(outputs, constants)]
-        best = max(((len(c[1]) * len(split[1]), split) for c in constants
-                    if (split := _split(outputs, [c])) is not None), key=lambda kv: kv[0], default=None)
-        if best is not None:
-            splits.append(best[1])
+        if constants:  # and at the one covering the most (held alike, it cuts every output)
+            best = max(constants, key=lambda c: len(c[1]) * _count(outputs[0], c[1]))
+            splits.append(_split(outputs, [best]))
         n = len(arguments_of(task.request_type))
         seen = set()
         for split in splits:
