@@ -37,7 +37,7 @@ from _common import metadata as _metadata  # noqa: E402  (commit, date, machine,
 
 
 def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int, decompose: float = 0.0,
-                 deductions: tuple | None = None) -> dict:
+                 deductions: tuple | None = None, label: str | None = None) -> dict:
     from induct.search import SearchConfig, solve_tasks
 
     config = SearchConfig(timeout=timeout, decompose=decompose,
@@ -45,7 +45,7 @@ def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: i
     started = time.monotonic()
 
     def progress(p) -> None:
-        sys.stderr.write(f"\r{strategy}: {p.done}/{p.total} tasks, solved {p.solved}, {p.elapsed:.0f} s ")
+        sys.stderr.write(f"\r{label or strategy}: {p.done}/{p.total} tasks, solved {p.solved}, {p.elapsed:.0f} s ")
         sys.stderr.flush()
 
     frontiers = solve_tasks(tasks, grammar, strategy, config, workers, progress)
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             fewer = tuple(d for d in domain.deductions if d.name not in without)
             runs += [(f"{s}+deduction without {','.join(sorted(without))}", s, 0.25, fewer) for s in strategies]
     for label, s, decompose, deductions in runs:
-        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions)
+        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions, label)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
         r["deductions"] = [d.name for d in deductions] if decompose else []
         result["strategies"][label] = r
