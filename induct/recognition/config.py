@@ -24,6 +24,8 @@ class RecognitionConfig:
         head: ``"contextual"`` (a distribution per parent/argument) or ``"unigram"``.
         encoder: sequence cell, ``"conv"`` or ``"gru"`` (ignored by grid/points featurizers).
         embedding_dim, hidden_dim: network widths.
+        grid_pool: the grid encoder max-pools its first convolution's map by this factor
+            before the second (1: both at full resolution).
         head_init_scale: standard deviation of the head kernel at initialisation.
         prior_offset: the network predicts a correction to the library's own log-weights
             (its fitted unigram prior) rather than the log-weights themselves, so an
@@ -51,6 +53,7 @@ class RecognitionConfig:
     encoder: str = "conv"
     embedding_dim: int = 32
     hidden_dim: int = 64
+    grid_pool: int = 2
     head_init_scale: float = 0.01
     prior_offset: bool = True
     prior_mix: float = 0.25
@@ -70,7 +73,7 @@ class RecognitionConfig:
     def __post_init__(self) -> None:
         validate(self, {"head": one_of(*HEADS), "encoder": one_of(*ENCODER_CELLS),
                         **{name: at_least(1) for name in ("embedding_dim", "hidden_dim", "batch_size", "max_programs",
-                                                           "max_choices", "dream_max_depth")},
+                                                           "max_choices", "dream_max_depth", "grid_pool")},
                         "steps": non_negative, "n_dreams": non_negative, "dream_method": one_of("enumerate", "sample"),
                         "dream_seconds": positive, "prior_mix": in_range(0.0, 1.0, include_high=False),
                         "dream_fraction": in_range(0.0, 1.0), "learning_rate": positive, "seconds": positive})
@@ -88,5 +91,5 @@ class RecognitionConfig:
     def architecture(self) -> dict[str, Any]:
         """The options that fix the parameters' shapes and meaning (written into saved models)."""
         return {"head": self.head, "encoder": self.encoder, "embedding_dim": self.embedding_dim,
-                "hidden_dim": self.hidden_dim, "head_init_scale": self.head_init_scale,
+                "hidden_dim": self.hidden_dim, "grid_pool": self.grid_pool, "head_init_scale": self.head_init_scale,
                 "prior_offset": self.prior_offset}

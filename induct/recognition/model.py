@@ -102,7 +102,7 @@ def network(config: RecognitionConfig, featurizer: Featurizer, layout: ContextLa
         encoder = ENCODERS[kind](featurizer.vocabulary_size, config.embedding_dim,  # type: ignore[attr-defined]
                                  config.hidden_dim, config.encoder)
     elif kind == "grid":
-        encoder = ENCODERS[kind](featurizer.n_colors, config.hidden_dim)  # type: ignore[attr-defined]
+        encoder = ENCODERS[kind](featurizer.n_colors, config.hidden_dim, config.grid_pool)  # type: ignore[attr-defined]
     else:
         encoder = ENCODERS[kind](config.hidden_dim)
     return RecognitionNetwork(encoder, layout.n_contexts, layout.n_outputs, config.hidden_dim,

@@ -69,10 +69,18 @@ class SequenceEncoder(nn.Module):
 
 
 class GridEncoder(nn.Module):
-    """Grids ``(B, E, 2, S, S)`` of colour indices -> ``(B, E, hidden)`` (one-hot, 2 convs)."""
+    """Grids ``(B, E, 2, S, S)`` of colour indices -> ``(B, E, hidden)``.
+
+    Input and output are one-hot and stacked cell by cell; a 3×3 convolution reads them at
+    full resolution, ``pool`` × ``pool`` max-pooling shrinks the map, a second (residual)
+    convolution reads the pooled map, and the cells are max- and mean-pooled.  Pooling
+    before the wider convolution is what keeps a 30 × 30 grid cheap on a CPU; ``pool=1``
+    convolves both layers at full resolution.
+    """
 
     n_colors: int = 10
     hidden_dim: int = 64
+    pool: int = 1
 
     @nn.compact
     def __call__(self, features: dict[str, jax.Array]) -> tuple[jax.Array, jax.Array]:
@@ -80,10 +88,16 @@ class GridEncoder(nn.Module):
         b, e, _, s, _ = grids.shape
         onehot = jax.nn.one_hot(grids, self.n_colors + 1)                  # (B,E,2,S,S,C+1)
         x = jnp.moveaxis(onehot, 2, 4).reshape(b * e, s, s, 2 * (self.n_colors + 1))
-        cell_mask = jnp.any(grids != self.n_colors, axis=2).reshape(b * e, s * s)
+        cells = jnp.any(grids != self.n_colors, axis=2).reshape(b * e, s, s, 1)
         h = nn.relu(nn.Conv(self.hidden_dim, (3, 3), name="conv1")(x))
+        if self.pool > 1:
+            window = (self.pool, self.pool)
+            h = nn.max_pool(h, window, strides=window, padding="SAME")
+            cells = nn.max_pool(cells.astype(h.dtype), window, strides=window, padding="SAME") > 0
         h = nn.relu(nn.Conv(self.hidden_dim, (3, 3), name="conv2")(h)) + h
-        h = h.reshape(b * e, s * s, self.hidden_dim)
+        n = h.shape[1] * h.shape[2]
+        h = h.reshape(b * e, n, self.hidden_dim)
+        cell_mask = cells.reshape(b * e, n)
         h = jnp.concatenate([_masked_max(h, cell_mask, 1), _masked_mean(h, cell_mask, 1)], axis=-1)
         h = nn.relu(nn.Dense(self.hidden_dim, name="example")(h))
         return h.reshape(b, e, self.hidden_dim), features["example_mask"]

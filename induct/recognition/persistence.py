@@ -102,6 +102,7 @@ def load(path: str | Path, library: Library, config: RecognitionConfig | None = 
         featurizer = featurizer_from_json(header["featurizer"])
         arch = dict(header["architecture"])
         arch.setdefault("prior_offset", False)  # files written before the option existed
+        arch.setdefault("grid_pool", 1)  # likewise
         config = (config or RecognitionConfig()).replace(**arch)
         names = list(header["productions"])
         arities = tuple(header["arities"])

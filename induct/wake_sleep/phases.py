@@ -172,6 +172,12 @@ def dream(model, old_library: Library, library: Library, frontiers: dict[str, Fr
     rc = _recognition_config(config)
     if model is None:
         model = RecognitionModel.init(k_init, library, domain.featurizer, rc)
+    else:  # a resumed model keeps the shape it was saved with (a run from before an option existed)
+        saved = model.config.architecture()
+        changed = sorted(k for k, v in rc.architecture().items() if saved.get(k) != v)
+        if changed:
+            progress(f"the saved recognition model keeps its architecture ({', '.join(changed)} as saved)")
+        rc = rc.replace(**saved)
     solved = {name: f for name, f in frontiers.items() if f.solved}
     progress(f"dream sleep: {len(solved)} replays, up to {rc.n_dreams} dreams, {rc.steps} steps")
     # The dreams fan out over the wake phase's backend (train would make the same ones in this
