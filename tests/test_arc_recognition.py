@@ -6,6 +6,7 @@ import jax
 import numpy as np
 
 from induct.domain import get_domain
+from induct.domains.arc.data import random_grid_tasks
 from induct.recognition import RecognitionConfig, RecognitionModel, predict_grammar, train
 from induct.recognition.features import GridFeaturizer
 from induct.search.frontier import Frontier, FrontierEntry
@@ -18,18 +19,9 @@ GRID = parse_type("grid -> grid")
 def _tasks(rng, n, library):
     """Tasks whose outputs are their inputs rotated (even k) or mirrored (odd k), grids 3-30 a side."""
     programs = [library.parse("(lambda (rot90 $0))"), library.parse("(lambda (flip-h $0))")]
-    tasks, frontiers = [], {}
-    for k in range(n):
-        program = programs[k % 2]
-        examples = []
-        for _ in range(3):
-            h, w = int(rng.integers(3, 31)), int(rng.integers(3, 31))
-            g = rng.integers(0, 10, (h, w)).tolist()
-            examples.append(Example((g,), library.run(program, [g])))
-        task = Task(f"g{k}", GRID, tuple(examples))
-        tasks.append(task)
-        frontiers[task.name] = Frontier(task.name, GRID, (FrontierEntry(program, -4.0, 0.0),))
-    return tasks, frontiers, programs
+    made = random_grid_tasks(library, programs, n, rng)
+    frontiers = {t.name: Frontier(t.name, GRID, (FrontierEntry(p, -4.0, 0.0),)) for t, p in made}
+    return [t for t, _ in made], frontiers, programs
 
 
 def test_grid_sizes_are_bucketed_so_compilations_stay_few():

