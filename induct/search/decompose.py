@@ -94,6 +94,7 @@ class _DeductionRun:
         self.model = config.likelihood_model()
         self.entries: dict[Program, FrontierEntry] = {}
         self.tried = 0
+        self.found: dict[str, list[Program]] = {}
         self.first: float | None = None
         self.first_count: int | None = None
         self.timed_out = False
@@ -101,12 +102,13 @@ class _DeductionRun:
     def holes(self, subproblems: list[tuple[Subproblem, float]]) -> bool:
         """Search each hole on its share of the budget; True when some whole program solves the task."""
         task = self.task
+        found = self.found
         for sub, share in subproblems:
             keys = [_hole_key(hole) for hole in sub.holes]
-            distinct = dict(zip(keys, sub.holes))  # a hole asked twice (the same examples) is searched once
-            found: dict[str, list[Program]] = {}
+            # a hole asked twice (the same examples, in one subproblem or two) is searched once
+            distinct = {key: hole for key, hole in zip(keys, sub.holes) if key not in found}
             for key, hole in distinct.items():
-                found[key] = self._search_hole(hole, share / len(distinct))
+                found[key] = self._search_hole(hole, share / len(distinct), sub.deduction)
                 if not found[key]:
                     break
             if all(found.get(key) for key in keys):
@@ -121,16 +123,21 @@ class _DeductionRun:
                 break
         return bool(self.entries)
 
-    def _search_hole(self, hole: Task, share: float) -> list[Program]:
-        """The programs found for one hole on ``share`` of the budget, best first."""
+    def _search_hole(self, hole: Task, share: float, made_by: str) -> list[Program]:
+        """The programs found for one hole on ``share`` of the budget, best first.  The hole
+        may be split in turn by the deductions other than the one that made it (and those
+        that made its task): a part of a concatenation may be a slice or a map."""
         config = self.config
+        nested = tuple(d for d in config.deductions if d.name != made_by)
+        decompose = config.decompose if nested else 0.0
         if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
             sub_deadline = min(self.deadline, time.monotonic() + share * self.budget)
-            sub_config = replace(config, decompose=0.0)
+            sub_config = replace(config, decompose=decompose, deductions=nested)
         else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
             sub_deadline = self.deadline
-            sub_config = replace(config, decompose=0.0, max_programs=max(1, int(share * config.max_programs)))
-        found = self.search.search(hole, self.grammar, sub_config, sub_deadline)
+            sub_config = replace(config, decompose=decompose, deductions=nested,
+                                 max_programs=max(1, int(share * config.max_programs)))
+        found = search_with_decompositions(self.search, hole, self.grammar, sub_config, sub_deadline)
         self.tried += found.stats.programs_tried
         return [e.program for e in sorted(found.entries, key=lambda e: -e.log_posterior)]
 
@@ -206,7 +213,7 @@ def subproblems(task: Task, library: Any, deductions: Sequence[Deduction]) -> li
     found: list[tuple[Subproblem, bool, float]] = []
     for d in deductions:
         try:
-            found.extend((sub, d.last_resort, d.weight) for sub in d.split(task, library))
+            found.extend((replace(sub, deduction=d.name), d.last_resort, d.weight) for sub in d.split(task, library))
         except InductError:
             continue
     return found

@@ -32,7 +32,7 @@ from induct.tasks import Example, Task
 from induct.types import TypeConstructor, arguments_of, arrow, return_of, tbool, tint
 
 __all__ = ["Subproblem", "Deduction", "Template", "STANDARD_DEDUCTIONS", "Elementwise", "Selection",
-           "Positional", "Gather", "Concatenation", "call_hole", "hole_examples", "hole_task", "list_arguments"]
+           "Positional", "Gather", "Slice", "Concatenation", "call_hole", "hole_examples", "hole_task", "list_arguments"]
 
 
 @dataclass(frozen=True)
@@ -46,12 +46,15 @@ class Subproblem:
         label: what the hole is (``"map"``, ``"filter"`` ...), also in the hole task's name.
         more: further holes, each searched on its own examples; the whole program is built
             from a solution of every hole (a part of the output each, say).
+        deduction: the name of the deduction that made it (set by the search); its holes
+            are split by the other deductions only.
     """
 
     task: Task
     assemble: Callable[..., Program]
     label: str
     more: tuple[Task, ...] = ()
+    deduction: str = ""
 
     @property
     def holes(self) -> tuple[Task, ...]:
@@ -359,6 +362,82 @@ class Gather(_ListDeduction):
                                      self.templates[0].assemble(n, k), "gather")
 
 
+class Slice(_ListDeduction):
+    """``xs[s : s + l]``: every output is a contiguous, non-empty run of the list argument
+    ``xs``, so the examples give, for each, where it starts and how long it is (or how many
+    elements it leaves at the end).  Two holes, each a function of the task's arguments to an
+    integer: the start ``s`` and the length ``l`` (``map (λi. index (+ i s) xs) (range l)``),
+    or the start and the count ``r`` left at the end (the length ``(- (- (length xs) s) r)``).
+    A run that occurs more than once in ``xs`` starts at its first occurrence (and, as a second
+    subproblem, at its last).  This is FlashFill's substring at positions and a list's take,
+    drop and slice; the integers are often constants or the length of a part that another
+    function marks.  A last resort: short slices (``cdr``, ``take 2``) the whole-program
+    search finds, while a predicate on positions needs comparisons a DSL may lack."""
+
+    name = "slice"
+    last_resort = True
+    templates = (Template("(map (lambda (index (+ $0 $0) ?xs)) (range (- (length ?xs) (length ?xs))))"),)
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        for n, k, _ in self.same_type_lists(task, library):
+            pairs = [(e.inputs[k], e.output) for e in task.examples]
+            if not all(ys and len(ys) < len(xs) for xs, ys in pairs):
+                continue  # an empty run has no start; the whole list is no slice
+            runs = [_occurrences(xs, ys) for xs, ys in pairs]
+            if not all(runs):
+                continue
+            seen = set()
+            for starts in ([r[0] for r in runs], [r[-1] for r in runs]):
+                if tuple(starts) in seen:
+                    continue
+                seen.add(tuple(starts))
+                inputs = [e.inputs for e in task.examples]
+                start = self._int_hole(task, "slice start", zip(inputs, starts))
+                length = self._int_hole(task, "slice length", ((i, len(ys)) for i, (_, ys) in zip(inputs, pairs)))
+                rest = self._int_hole(task, "slice rest", ((i, len(xs) - s - len(ys))
+                                                           for i, s, (xs, ys) in zip(inputs, starts, pairs)))
+                if start is None:
+                    continue
+                if length is not None:
+                    yield Subproblem(start, _slice(n, k, to_end=False), "slice", (length,))
+                if rest is not None:
+                    yield Subproblem(start, _slice(n, k, to_end=True), "slice to end", (rest,))
+
+    @staticmethod
+    def _int_hole(task: Task, label: str, rows: Iterable[tuple[tuple, int]]) -> Task | None:
+        examples = hole_examples(rows)
+        if examples is None:
+            return None
+        request = arrow(*arguments_of(task.request_type), tint)
+        return Task(f"{task.name} [{label}]", request, examples, task.split, {"decomposed_from": task.name})
+
+
+def _occurrences(xs: list, ys: list) -> list[int]:
+    """Every position where ``ys`` occurs in ``xs`` as a contiguous run."""
+    m = len(ys)
+    return [i for i in range(len(xs) - m + 1) if xs[i:i + m] == ys]
+
+
+def _slice(n: int, k: int, to_end: bool) -> Callable[..., Program]:
+    """The whole program from the start hole's solution and the length's (or the rest's)."""
+    plus, minus, length = Primitive("+"), Primitive("-"), Primitive("length")
+
+    def build(start: Program, size: Program) -> Program:
+        outer = [Index(n - 1 - i) for i in range(n)]  # the task's arguments under its λs
+        inner = [Index(n - i) for i in range(n)]  # ... and under the map's λ
+        at = application(Primitive("index"), application(plus, Index(0), call_hole(start, inner)), inner[k])
+        count = call_hole(size, outer)
+        if to_end:
+            count = application(minus, application(minus, application(length, outer[k]), call_hole(start, outer)),
+                                count)
+        body: Program = application(Primitive("map"), Abstraction(at), application(Primitive("range"), count))
+        for _ in range(n):
+            body = Abstraction(body)
+        return body
+
+    return build
+
+
 def _keep_and_remove(task: Task, labels: tuple[str, str], element: Any, rows: list, templates: tuple[Template, ...],
                      n: int, k: int) -> Iterable[Subproblem]:
     """Two holes from ``(inputs, kept)`` rows: the predicate that keeps (labelled
@@ -545,8 +624,9 @@ def _concatenation(delimiters: list[Program], kept: list[int], n_args: int) -> C
     return join
 
 
-STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather(), Concatenation())
+STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather(), Slice(),
+                                              Concatenation())
 """A task shaped like a map or a filter of its list argument (of its values or of its
-positions), or like a rearrangement of it, split into a search for the function applied
-to each element or position; or an output that is parts joined by a constant, a search
+positions), or like a rearrangement or a slice of it, split into a search for the function applied
+to each element or position (or for the slice's bounds); or an output that is parts joined by a constant, a search
 for each part.  Each applies to any DSL with the primitives its templates use."""
