@@ -103,7 +103,7 @@ def test_only_tasks_of_the_right_shape_are_split(lists_library):
     # ... but a selection of positions, learned from the examples aligned only one way
     first = _list_task("drop first", lambda xs: xs[1:], inputs=[[2, 1, 2], [3, 3, 4]])
     splits = _splits(first, lists_library)
-    assert [s.label for s in splits] == ["positions", "remove positions"]
+    assert [s.label for s in splits] == ["positions", "remove positions", "slice", "slice to end"]  # and a run
     assert [e.inputs[0] for e in splits[0].task.examples] == [0, 1, 2]  # [3, 3, 4] -> [3, 4] is left out
     assert [e.output for e in splits[0].task.examples] == [False, True, True]
 
@@ -185,7 +185,7 @@ def test_templates_are_parsed_once_and_fill_their_placeholders():
     whole = t.assemble(2, 0)(hole)  # a task of two arguments whose list is the first
     assert str(whole) == "(lambda (lambda (map (lambda (+ $0 $1)) $1)))"
     assert all(isinstance(d, Deduction) for d in STANDARD_DEDUCTIONS)
-    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True, True]
+    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True, True, True]
 
 
 def test_the_share_is_checked():
@@ -221,7 +221,7 @@ def test_positions_are_a_last_resort_behind_the_whole_program_search(lists_libra
     # drop the first element: a selection of positions, but `cdr` is a short whole program,
     # so the fold over positions is never searched and stays out of the frontier
     task = _list_task("drop first", lambda xs: xs[1:], inputs=[[2, 1, 2], [3, 3, 4], [5, 6]])
-    assert [s.label for s in _splits(task, lists_library)] == ["positions", "remove positions"]
+    assert [s.label for s in _splits(task, lists_library)] == ["positions", "remove positions", "slice", "slice to end"]
     found = solve_task(task, Grammar.uniform(lists_library), "enumerate",
                        SearchConfig(timeout=30, max_programs=20_000))
     assert found.solved and found.stats.strategy == "enumerate"
@@ -274,3 +274,55 @@ def test_hole_shares_follow_the_weights_and_are_capped():
     capped = hole_shares(0.6, [2.0])
     assert capped == [pytest.approx(MAX_HOLE_SHARE)]
     assert sum(hole_shares(0.9, [3.0, 1.0])) == pytest.approx(MAX_HOLE_SHARE)
+
+
+CODES = ("118-980-214", "981-424-843", "623-599-749", "830-941-991")
+
+
+def test_a_slice_is_split_into_its_start_and_its_length(text_library):
+    from induct.search.deductions import Slice
+
+    task = _text_task("middle field", lambda w: w[4:7], CODES)
+    subs = list(Slice().split(task, text_library))
+    assert [s.label for s in subs] == ["slice", "slice to end"]
+    start, length = subs[0].holes
+    assert [e.output for e in start.examples] == [4, 4, 4, 4] and [e.output for e in length.examples] == [3, 3, 3, 3]
+    assert [e.output for e in subs[1].holes[1].examples] == [4, 4, 4, 4]  # left at the end
+    four, three = parse_program("(lambda (+ (+ 1 1) (+ 1 1)))"), parse_program("(lambda (+ 1 (+ 1 1)))")
+    assert _correct(subs[0].assemble(four, three), task, text_library)
+    assert _correct(subs[1].assemble(four, four), task, text_library)
+    assert not _correct(subs[0].assemble(three, three), task, text_library)
+    # an output that is no contiguous run of the input (or is all of it) is no slice
+    assert list(Slice().split(_text_task("ends", lambda w: w[0] + w[-1], CODES), text_library)) == []
+    assert list(Slice().split(_text_task("same", lambda w: w, CODES), text_library)) == []
+
+
+def test_a_run_that_occurs_twice_starts_at_its_first_and_its_last_occurrence(lists_library):
+    from induct.search.deductions import Slice
+
+    task = _list_task("the pair", lambda xs: [1, 2], inputs=[[1, 2, 5, 1, 2], [0, 1, 2, 7]])
+    subs = list(Slice().split(task, lists_library))
+    starts = [[e.output for e in s.task.examples] for s in subs if s.label == "slice"]
+    assert starts == [[0, 1], [3, 1]]
+
+
+DIALLED = ("+6 775-969", "+9 310-537", "+7 001-050", "+1 424-843")
+
+
+def test_a_slice_at_fixed_positions_is_found_only_through_deduction(text_library):
+    task = _text_task("area code", lambda w: w[3:6], DIALLED)
+    best = _found_only_through_deduction(task, text_library, 20_000)
+    assert "range" in str(best) and "index" in str(best)
+
+
+def test_a_part_of_a_concatenation_is_split_again_by_the_other_deductions(text_library):
+    from induct.search.decompose import subproblems
+
+    words = ("abcdef", "ghijkl", "mnopqr", "stuvwx")
+    task = _text_task("middle pair in brackets", lambda w: "<" + w[2:4] + ">", words)
+    bound = text_library.bind(task)
+    subs = subproblems(task, bound, STANDARD_DEDUCTIONS)
+    concat = [s for s, _, _ in subs if s.deduction == "concat"]
+    assert concat and [e.output for e in concat[0].task.examples] == [list(w[2:4]) for w in words]
+    best = _found_only_through_deduction(task, text_library, 20_000)
+    assert "fold" in str(best) and "range" in str(best)  # a join around a slice
