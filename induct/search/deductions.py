@@ -210,8 +210,9 @@ def hole_examples(rows: Iterable[tuple[tuple, Any]]) -> tuple[Example, ...] | No
 
 def hole_task(task: Task, label: str, element: Any, output: Any,
               examples: tuple[Example, ...]) -> Task:
-    """The hole's task: ``element -> (the task's arguments) -> output``."""
-    request = arrow(element, *arguments_of(task.request_type), output)
+    """The hole's task: ``element -> (the task's arguments) -> output`` (with ``element``
+    None, a function of the task's arguments alone)."""
+    request = arrow(*([] if element is None else [element]), *arguments_of(task.request_type), output)
     return Task(f"{task.name} [{label}]", request, examples, task.split, {"decomposed_from": task.name})
 
 
@@ -386,30 +387,28 @@ class Slice(_ListDeduction):
             runs = [_occurrences(xs, ys) for xs, ys in pairs]
             if not all(runs):
                 continue
+            inputs = [e.inputs for e in task.examples]
+            length = _int_hole(task, "slice length", ((i, len(ys)) for i, (_, ys) in zip(inputs, pairs)))
             seen = set()
             for starts in ([r[0] for r in runs], [r[-1] for r in runs]):
                 if tuple(starts) in seen:
                     continue
                 seen.add(tuple(starts))
-                inputs = [e.inputs for e in task.examples]
-                start = self._int_hole(task, "slice start", zip(inputs, starts))
-                length = self._int_hole(task, "slice length", ((i, len(ys)) for i, (_, ys) in zip(inputs, pairs)))
-                rest = self._int_hole(task, "slice rest", ((i, len(xs) - s - len(ys))
-                                                           for i, s, (xs, ys) in zip(inputs, starts, pairs)))
+                start = _int_hole(task, "slice start", zip(inputs, starts))
                 if start is None:
                     continue
+                rest = _int_hole(task, "slice rest", ((i, len(xs) - s - len(ys))
+                                                      for i, s, (xs, ys) in zip(inputs, starts, pairs)))
                 if length is not None:
                     yield Subproblem(start, _slice(n, k, to_end=False), "slice", (length,))
                 if rest is not None:
                     yield Subproblem(start, _slice(n, k, to_end=True), "slice to end", (rest,))
 
-    @staticmethod
-    def _int_hole(task: Task, label: str, rows: Iterable[tuple[tuple, int]]) -> Task | None:
-        examples = hole_examples(rows)
-        if examples is None:
-            return None
-        request = arrow(*arguments_of(task.request_type), tint)
-        return Task(f"{task.name} [{label}]", request, examples, task.split, {"decomposed_from": task.name})
+
+def _int_hole(task: Task, label: str, rows: Iterable[tuple[tuple, int]]) -> Task | None:
+    """A hole from the task's arguments to an integer, from ``(inputs, integer)`` rows."""
+    examples = hole_examples(rows)
+    return None if examples is None else hole_task(task, label, None, tint, examples)
 
 
 def _occurrences(xs: list, ys: list) -> list[int]:
@@ -627,6 +626,6 @@ def _concatenation(delimiters: list[Program], kept: list[int], n_args: int) -> C
 STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather(), Slice(),
                                               Concatenation())
 """A task shaped like a map or a filter of its list argument (of its values or of its
-positions), or like a rearrangement or a slice of it, split into a search for the function applied
-to each element or position (or for the slice's bounds); or an output that is parts joined by a constant, a search
-for each part.  Each applies to any DSL with the primitives its templates use."""
+positions), or like a rearrangement or a slice of it, split into a search for the function
+applied to each element or position (or for the slice's bounds); or an output that is parts
+joined by a constant, a search for each part.  Each applies to any DSL with the primitives its templates use."""
