@@ -74,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     parser.add_argument("--deduction", action="store_true",
                         help="also run each strategy with the domain's deductions (decompose 0.25)")
+    parser.add_argument("--decompose", default="0.25",
+                        help="with --deduction, the budget shares kept for the deductions' holes, comma-separated: "
+                             "one row each, side by side (default 0.25)")
     parser.add_argument("--domain", default="lists", help="a registered domain (default lists)")
     parser.add_argument("--without", default="",
                         help="with --deduction, also a row with the domain's deductions less these (comma-separated "
@@ -114,12 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     unknown = without - {d.name for d in domain.deductions}
     if unknown:
         parser.error(f"--without: {args.domain} has no deduction {', '.join(sorted(unknown))}")
+    try:
+        shares = [float(x) for x in args.decompose.split(",") if x.strip()]
+    except ValueError:
+        parser.error(f"--decompose: expected numbers in (0, 1), got {args.decompose!r}")
+    if not shares or not all(0 < x < 1 for x in shares):
+        parser.error(f"--decompose: expected numbers in (0, 1), got {args.decompose!r}")
     runs = [(s, s, 0.0, domain.deductions) for s in strategies]
     if args.deduction:
-        runs += [(f"{s}+deduction", s, 0.25, domain.deductions) for s in strategies]
-        if without:
-            fewer = tuple(d for d in domain.deductions if d.name not in without)
-            runs += [(f"{s}+deduction without {','.join(sorted(without))}", s, 0.25, fewer) for s in strategies]
+        for share in shares:
+            at = "" if share == 0.25 else f" decompose {share:g}"
+            runs += [(f"{s}+deduction{at}", s, share, domain.deductions) for s in strategies]
+            if without:
+                fewer = tuple(d for d in domain.deductions if d.name not in without)
+                runs += [(f"{s}+deduction{at} without {','.join(sorted(without))}", s, share, fewer)
+                         for s in strategies]
     for label, s, decompose, deductions in runs:
         r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions, label)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]

@@ -136,14 +136,21 @@ def test_a_concatenation_is_split_at_the_constants_its_outputs_share(text_librar
 
     task = _text_task("bracketed", lambda w: "(" + w + ")")
     bound = text_library.bind(task)
-    subs = list(Concatenation().split(task, bound))
-    assert subs and subs[0].label.startswith("concat")
+    subs = {s.label: s for s in Concatenation().split(task, bound)}
+    # cut at the two constants only (the argument is not cut at, by itself, in this split)
+    at_constants = [s for label, s in subs.items() if "$0" not in label]
+    assert len(at_constants) == 1
+    sub = at_constants[0]
     # the parts before "(" and after ")" are empty in every example: one hole, the word itself
-    assert len(subs[0].holes) == 1
-    assert [e.output for e in subs[0].task.examples] == [list(w) for w in ("ada", "grace hopper", "alan", "edsger w")]
-    whole = subs[0].assemble(parse_program("(lambda $0)"))
+    assert len(sub.holes) == 1
+    assert [e.output for e in sub.task.examples] == [list(w) for w in ("ada", "grace hopper", "alan", "edsger w")]
+    whole = sub.assemble(parse_program("(lambda $0)"))
     assert _correct(whole, task, bound)
-    assert not _correct(subs[0].assemble(parse_program("(lambda (cdr $0))")), task, bound)
+    assert not _correct(sub.assemble(parse_program("(lambda (cdr $0))")), task, bound)
+    # cut at the constants and the argument, every part is empty: one hole kept, for empty
+    everything = [s for label, s in subs.items() if "$0" in label and "STRING" in label]
+    assert everything and [e.output for e in everything[0].task.examples] == [[]] * 4
+    assert _correct(everything[0].assemble(parse_program("(lambda empty)")), task, bound)
     # no shared constant in the same order: no split
     unshared = _text_task("first letter or word", lambda w: w[0] if " " in w else w + "!")
     assert list(Concatenation().split(unshared, text_library.bind(unshared))) == []
@@ -154,10 +161,17 @@ def test_a_list_concatenation_splits_at_a_task_bound_element(lists_library):
 
     task = _list_task("around 42", lambda xs: xs + [42] + xs[:1])
     bound = lists_library.bind(task)
-    subs = list(Concatenation().split(task, bound))
-    assert subs and "K=42" in subs[0].label and len(subs[0].holes) == 2
-    assert [e.output for e in subs[0].holes[1].examples] == [xs[:1] for xs in LISTS]
-    whole = subs[0].assemble(parse_program("(lambda $0)"), parse_program("(lambda (cons (car $0) empty))"))
+    subs = {s.label: s for s in Concatenation().split(task, bound)}
+    # at the constant alone: two holes, the list and its head
+    alone = subs["concat (cons K=42 empty)"]
+    assert len(alone.holes) == 2
+    assert [e.output for e in alone.holes[1].examples] == [xs[:1] for xs in LISTS]
+    whole = alone.assemble(parse_program("(lambda $0)"), parse_program("(lambda (cons (car $0) empty))"))
+    assert _correct(whole, task, bound)
+    # at the argument too: the head alone is left to find
+    with_argument = subs["concat $0 (cons K=42 empty)"]
+    assert [[e.output for e in h.examples] for h in with_argument.holes] == [[xs[:1] for xs in LISTS]]
+    whole = with_argument.assemble(parse_program("(lambda (cons (car $0) empty))"))
     assert _correct(whole, task, bound)
 
 
@@ -326,3 +340,48 @@ def test_a_part_of_a_concatenation_is_split_again_by_the_other_deductions(text_l
     assert concat and [e.output for e in concat[0].task.examples] == [list(w[2:4]) for w in words]
     best = _found_only_through_deduction(task, text_library, 20_000)
     assert "fold" in str(best) and "range" in str(best)  # a join around a slice
+
+
+PLACES = (("Cornell University", "Ithaca, New York, USA"), ("Yale University", "New Haven, CT, USA"),
+          ("University of Maryland", "College Park, MD"), ("UCLA", "Los Angeles, CA"))
+
+
+def _place_task(name, f):
+    return Task(name, parse_type("list(char) -> list(char) -> list(char)"),
+                tuple(Example((list(a), list(b)), list(f(a, b))) for a, b in PLACES))
+
+
+def test_a_concatenation_is_cut_where_its_outputs_hold_an_argument(text_library):
+    from induct.search.deductions import Concatenation
+
+    # ", " is in every input, so it is no task-bound string; the arguments cut the outputs
+    task = _place_task("name, place", lambda a, b: a + ", " + b)
+    bound = text_library.bind(task)
+    subs = [s for s in Concatenation().split(task, bound) if "$1" in s.label and "$0" in s.label]
+    assert subs and len(subs[0].holes) == 1
+    assert [e.output for e in subs[0].task.examples] == [list(", ")] * len(PLACES)
+    whole = subs[0].assemble(parse_program("(lambda (lambda (cons ',' (cons SPACE empty))))"))
+    assert _correct(whole, task, bound)
+    # an argument absent from one output cuts nothing
+    partly = _place_task("name or place", lambda a, b: a if len(a) > 4 else b)
+    assert not any("$" in s.label for s in Concatenation().split(partly, text_library.bind(partly)))
+
+
+def test_a_list_concatenation_is_cut_at_an_element_argument(lists_library):
+    from induct.search.deductions import Concatenation
+
+    task = Task("xs, k, xs", parse_type("list(int) -> int -> list(int)"),
+                tuple(Example((xs, k), xs + [k] + xs) for xs, k in zip(LISTS, (50, 60, 70, 80))))
+    bound = lists_library.bind(task)
+    subs = [s for s in Concatenation().split(task, bound) if "(cons $0 empty)" in s.label]
+    assert subs
+    hole = subs[0]
+    # every part empty but for the cuts: the first part stays, a hole for empty
+    assert [e.output for e in hole.task.examples] == [[]] * len(LISTS)
+    assert _correct(hole.assemble(parse_program("(lambda (lambda empty))")), task, bound)
+
+
+def test_a_concatenation_of_arguments_is_found_only_through_deduction(text_library):
+    task = _place_task("name, place!", lambda a, b: a + ", " + b + "!")
+    best = _found_only_through_deduction(task, text_library, 20_000)
+    assert "$1" in str(best) and "$0" in str(best)

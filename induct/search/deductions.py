@@ -474,10 +474,15 @@ class Concatenation:
 
     A constant is a task-bound literal of the output's type (text's ``STRING``) or an
     element as a one-element list (a task-bound one such as the lists' ``K``, or a nullary
-    primitive: ``SPACE``, ``0``), when every output holds it equally often.  Two splits are
-    tried: at every such constant (read left to right, the longest first at each place),
-    and at the one constant that covers the most of the outputs.  Parts empty in every
-    example are left out; the whole program joins the rest with ``fold`` (a right fold with
+    primitive: ``SPACE``, ``0``), when every output holds it equally often.  An argument of
+    the task, of the output's type (or of its element type, as a one-element list), is cut
+    at too, wherever every example's output holds that example's argument equally often:
+    FlashFill's concatenation of input fields (``name ++ ", " ++ city``, ``xs ++ [k] ++ ys``).
+    Up to three splits are tried: at every such constant and argument (read left to right,
+    the longest first at each place), at the constants alone, and at the one that covers
+    the most of the outputs.
+    Parts empty in every example are left out (when every part is, the first is kept, a
+    hole for ``empty``); the whole program joins the rest with ``fold`` (a right fold with
     ``cons`` appends).  A last resort: it writes as a join what a task's own search might
     find shorter, and it serves the tasks that search fails on."""
 
@@ -492,12 +497,17 @@ class Concatenation:
         outputs = [e.output for e in task.examples]
         if not outputs or not all(isinstance(y, list) for y in outputs):
             return
-        # Only constants every output holds equally often can cut all outputs alike.
-        constants = sorted((c for c in _delimiters(library, element, return_of(task.request_type))
-                            if _held_alike(outputs, c[1])), key=lambda c: -len(c[1]))
-        splits = [_split(outputs, constants)]
-        if constants:  # and at the one covering the most (held alike, it cuts every output)
-            best = max(constants, key=lambda c: len(c[1]) * _count(outputs[0], c[1]))
+        out = return_of(task.request_type)
+        constants = [(program, [value] * len(outputs)) for program, value in _delimiters(library, element, out)]
+        # Only what every output holds equally often can cut all outputs alike.
+        constants = [c for c in constants if _held_alike(outputs, c[1])]
+        arguments = [c for c in _argument_delimiters(task, element, out) if _held_alike(outputs, c[1])]
+        cuts = constants + arguments
+        splits = [_split(outputs, cuts)]
+        if constants and arguments:  # and at the constants alone, as if no argument were there
+            splits.append(_split(outputs, constants))
+        if cuts:  # and at the one covering the most (held alike, it cuts every output)
+            best = max(cuts, key=lambda c: len(c[1][0]) * _count(outputs[0], c[1][0]))
             splits.append(_split(outputs, [best]))
         n = len(arguments_of(task.request_type))
         seen = set()
@@ -506,9 +516,13 @@ class Concatenation:
                 continue
             seen.add(repr(split[1]))
             parts, delimiters = split
+            # A part empty in every example is left out; if all are, the first stays (``empty``),
+            # unless the output is one cut alone (an argument, or a constant).
             kept = [j for j in range(len(parts[0])) if any(p[j] for p in parts)]
             if not kept:
-                continue  # every output is the constants alone
+                if len(delimiters) < 2:
+                    continue
+                kept = [0]
             label = "concat " + " ".join(map(str, delimiters))
             holes = [Task(f"{task.name} [{label} {j}]", task.request_type,
                           tuple(Example(e.inputs, p[j]) for e, p in zip(task.examples, parts)), task.split,
@@ -554,6 +568,27 @@ def _delimiters(library: Any, element: Any, output: Any) -> Iterable[tuple[Progr
         yield application(cons, Primitive(p.name), empty), [value]
 
 
+def _argument_delimiters(task: Task, element: Any, output: Any) -> list[tuple[Program, list]]:
+    """``(program, value in each example)`` of each argument a concatenation may cut at: an
+    argument of the output's type (or of its element type, as a one-element list) that is
+    not empty in any example."""
+    types = arguments_of(task.request_type)
+    n = len(types)
+    found: list[tuple[Program, list]] = []
+    for k, t in enumerate(types):
+        if t == output:
+            program: Program = Index(n - 1 - k)
+            values = [e.inputs[k] for e in task.examples]
+        elif t == element:
+            program = application(Primitive("cons"), Index(n - 1 - k), Primitive("empty"))
+            values = [[e.inputs[k]] for e in task.examples]
+        else:
+            continue
+        if all(isinstance(v, list) and v for v in values):
+            found.append((program, values))
+    return found
+
+
 def _count(ys: list, d: list) -> int:
     """Non-overlapping occurrences of ``d`` in ``ys``, from the left."""
     count, i = 0, 0
@@ -566,22 +601,24 @@ def _count(ys: list, d: list) -> int:
     return count
 
 
-def _held_alike(outputs: list[list], d: list) -> bool:
-    """Every output holds ``d`` at least once, and all of them equally often."""
-    counts = {_count(ys, d) for ys in outputs}
+def _held_alike(outputs: list[list], values: list[list]) -> bool:
+    """Every output holds its example's value at least once, and all of them equally often."""
+    counts = {_count(ys, d) for ys, d in zip(outputs, values)}
     return len(counts) == 1 and 0 not in counts
 
 
-def _split(outputs: list[list], constants: list[tuple[Program, list]]) -> tuple[list[list[list]], list[Program]] | None:
-    """Each output cut at the constants it holds, read left to right (at each place the first
-    of ``constants`` that starts there): ``(parts of each output, the constants between
-    them)``, when every output holds the same constants in the same order (and at least one)."""
+def _split(outputs: list[list], cuts: list[tuple[Program, list[list]]]) -> tuple[list[list[list]], list[Program]] | None:
+    """Each output cut where the cuts' values (that example's) occur, read left to right (at
+    each place the longest that starts there): ``(parts of each output, the cuts between
+    them)``, when every output holds the same cuts in the same order (and at least one)."""
     found = None
     cut = []
-    for ys in outputs:
+    for e, ys in enumerate(outputs):
+        order = sorted(range(len(cuts)), key=lambda k: -len(cuts[k][1][e]))
         parts, between, start, i = [], [], 0, 0
         while i < len(ys):
-            for k, (_, d) in enumerate(constants):
+            for k in order:
+                d = cuts[k][1][e]
                 if ys[i:i + len(d)] == d:
                     parts.append(ys[start:i])
                     between.append(k)
@@ -595,7 +632,7 @@ def _split(outputs: list[list], constants: list[tuple[Program, list]]) -> tuple[
             return None
         found = between
         cut.append(parts)
-    return (cut, [constants[k][0] for k in found]) if found is not None else None
+    return (cut, [cuts[k][0] for k in found]) if found is not None else None
 
 
 def _concatenation(delimiters: list[Program], kept: list[int], n_args: int) -> Callable[..., Program]:
