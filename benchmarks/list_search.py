@@ -77,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--decompose", default="0.25",
                         help="with --deduction, the budget shares kept for the deductions' holes, comma-separated: "
                              "one row each, side by side (default 0.25)")
+    parser.add_argument("--no-plain", action="store_true",
+                        help="with --deduction, only the rows with deductions (the rows without are kept from before)")
     parser.add_argument("--domain", default="lists", help="a registered domain (default lists)")
     parser.add_argument("--without", default="",
                         help="with --deduction, also a row with the domain's deductions less these (comma-separated "
@@ -123,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--decompose: expected numbers in (0, 1), got {args.decompose!r}")
     if not shares or not all(0 < x < 1 for x in shares):
         parser.error(f"--decompose: expected numbers in (0, 1), got {args.decompose!r}")
-    runs = [(s, s, 0.0, domain.deductions) for s in strategies]
+    runs = [] if (args.no_plain and args.deduction) else [(s, s, 0.0, domain.deductions) for s in strategies]
     if args.deduction:
         for share in shares:
             at = "" if share == 0.25 else f" decompose {share:g}"

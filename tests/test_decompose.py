@@ -385,3 +385,55 @@ def test_a_concatenation_of_arguments_is_found_only_through_deduction(text_libra
     task = _place_task("name, place!", lambda a, b: a + ", " + b + "!")
     best = _found_only_through_deduction(task, text_library, 20_000)
     assert "$1" in str(best) and "$0" in str(best)
+
+
+class _Hole:
+    """A last-resort deduction with one hole: the task itself under another name."""
+
+    last_resort = True
+    weight = 1.0
+
+    def __init__(self, name, keep):
+        self.name, self.keep = name, keep
+
+    def split(self, task, library):
+        from induct.search.deductions import Subproblem
+
+        hole = Task(f"{task.name} [{self.name}]", task.request_type, task.examples[:self.keep])
+        yield Subproblem(hole, lambda p: p, self.name)
+
+
+class _Recording:
+    """A search that finds nothing at once and records the seconds each call was given."""
+
+    name = "recording"
+
+    def __init__(self):
+        self.given = []
+
+    def search(self, task, grammar, config, deadline):
+        import time
+
+        from induct.search.frontier import Frontier
+
+        self.given.append((task.name, deadline - time.monotonic()))
+        return Frontier(task.name, task.request_type)
+
+
+def test_a_last_resort_hole_gets_the_time_the_holes_before_it_left(lists_library):
+    import time
+
+    from induct.search.decompose import search_with_decompositions
+
+    task = _list_task("anything", lambda xs: xs[::-1])
+    search = _Recording()
+    config = SearchConfig(timeout=4.0, decompose=0.5, deductions=(_Hole("a", 3), _Hole("b", 2)))
+    search_with_decompositions(search, task, Grammar.uniform(lists_library), config, time.monotonic() + 4.0)
+    given = dict(search.given)
+    # the whole-program search keeps 4 s less the holes' 2 s
+    assert 1.8 <= given["anything"] <= 2.0
+    # it found nothing at once, so the holes divide the 4 s left (1 s each on fixed shares):
+    # each hole's own search is half of its run, the other half its own hole's
+    assert 0.9 <= given["anything [a]"] <= 1.0
+    # the first hole's run found nothing at once: the second gets all that is left
+    assert 1.8 <= given["anything [b]"] <= 2.0

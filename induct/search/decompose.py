@@ -64,7 +64,7 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     if found.solved or not after or time.monotonic() >= deadline:
         return _shifted(found, offset, before)
     run.tried += found.stats.programs_tried  # the failed search counts toward the holes' statistics
-    if run.holes(after):
+    if run.holes(after, fill=True):
         return run.frontier()
     return _shifted(found, offset, run.tried - found.stats.programs_tried)
 
@@ -99,16 +99,28 @@ class _DeductionRun:
         self.first_count: int | None = None
         self.timed_out = False
 
-    def holes(self, subproblems: list[tuple[Subproblem, float]]) -> bool:
-        """Search each hole on its share of the budget; True when some whole program solves the task."""
+    def holes(self, subproblems: list[tuple[Subproblem, float]], fill: bool = False) -> bool:
+        """Search each hole on its share of the budget; True when some whole program solves the task.
+
+        With ``fill`` (the last resort, when nothing else is left to search) and a budget in
+        seconds, the shares divide the time that is left: what a subproblem leaves unused (its
+        holes found early, or one of them not found) goes to the subproblems after it.  Within
+        a subproblem, its holes divide its time the same way."""
         task = self.task
         found = self.found
-        for sub, share in subproblems:
+        for i, (sub, share) in enumerate(subproblems):
             keys = [_hole_key(hole) for hole in sub.holes]
             # a hole asked twice (the same examples, in one subproblem or two) is searched once
             distinct = {key: hole for key, hole in zip(keys, sub.holes) if key not in found}
-            for key, hole in distinct.items():
-                found[key] = self._search_hole(hole, share / len(distinct), sub.deduction)
+            if fill and self.config.max_programs is None:
+                left = sum(s for _, s in subproblems[i:])
+                seconds = max(0.0, self.deadline - time.monotonic()) * share / left
+            else:
+                seconds = share * self.budget
+            sub_end = time.monotonic() + seconds
+            for j, (key, hole) in enumerate(distinct.items()):
+                part = max(0.0, sub_end - time.monotonic()) / (len(distinct) - j)
+                found[key] = self._search_hole(hole, share / len(distinct), sub.deduction, part)
                 if not found[key]:
                     break
             if all(found.get(key) for key in keys):
@@ -123,15 +135,16 @@ class _DeductionRun:
                 break
         return bool(self.entries)
 
-    def _search_hole(self, hole: Task, share: float, made_by: str) -> list[Program]:
-        """The programs found for one hole on ``share`` of the budget, best first.  The hole
-        may be split in turn by the deductions other than the one that made it (and those
-        that made its task): a part of a concatenation may be a slice or a map."""
+    def _search_hole(self, hole: Task, share: float, made_by: str, seconds: float) -> list[Program]:
+        """The programs found for one hole on ``seconds`` (a budget in seconds) or ``share`` of
+        the programs (a budget in programs), best first.  The hole may be split in turn by the
+        deductions other than the one that made it (and those that made its task): a part
+        of a concatenation may be a slice or a map."""
         config = self.config
         nested = tuple(d for d in config.deductions if d.name != made_by)
         decompose = config.decompose if nested else 0.0
         if config.max_programs is None:  # a budget in seconds: each hole gets its share of them
-            sub_deadline = min(self.deadline, time.monotonic() + share * self.budget)
+            sub_deadline = min(self.deadline, time.monotonic() + seconds)
             sub_config = replace(config, decompose=decompose, deductions=nested)
         else:  # a budget in programs (reproducible whatever the load): the timeout stays a safety net
             sub_deadline = self.deadline
