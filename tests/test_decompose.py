@@ -147,10 +147,10 @@ def test_a_concatenation_is_split_at_the_constants_its_outputs_share(text_librar
     whole = sub.assemble(parse_program("(lambda $0)"))
     assert _correct(whole, task, bound)
     assert not _correct(sub.assemble(parse_program("(lambda (cdr $0))")), task, bound)
-    # cut at the constants and the argument, every part is empty: one hole kept, for empty
+    # cut at the constants and the argument, every part is empty: nothing is left to search
     everything = [s for label, s in subs.items() if "$0" in label and "STRING" in label]
-    assert everything and [e.output for e in everything[0].task.examples] == [[]] * 4
-    assert _correct(everything[0].assemble(parse_program("(lambda empty)")), task, bound)
+    assert everything and everything[0].holes == ()
+    assert _correct(everything[0].assemble(), task, bound)
     # no shared constant in the same order: no split
     unshared = _text_task("first letter or word", lambda w: w[0] if " " in w else w + "!")
     assert list(Concatenation().split(unshared, text_library.bind(unshared))) == []
@@ -358,10 +358,14 @@ def test_a_concatenation_is_cut_where_its_outputs_hold_an_argument(text_library)
     task = _place_task("name, place", lambda a, b: a + ", " + b)
     bound = text_library.bind(task)
     subs = [s for s in Concatenation().split(task, bound) if "$1" in s.label and "$0" in s.label]
-    assert subs and len(subs[0].holes) == 1
-    assert [e.output for e in subs[0].task.examples] == [list(", ")] * len(PLACES)
-    whole = subs[0].assemble(parse_program("(lambda (lambda (cons ',' (cons SPACE empty))))"))
-    assert _correct(whole, task, bound)
+    # the part between them is ", " in every example, spelled from ',' and SPACE: no search
+    assert subs and subs[0].holes == ()
+    whole = subs[0].assemble()
+    assert _correct(whole, task, bound) and "(cons ',' (cons SPACE" in str(whole)
+    # a constant part the constants cannot spell ("e" is in every input: no task-bound string)
+    joined = _place_task("name e place", lambda a, b: a + "e" + b)
+    subs = [s for s in Concatenation().split(joined, text_library.bind(joined)) if "$1" in s.label]
+    assert subs and [[e.output for e in h.examples] for h in subs[0].holes] == [[["e"]] * len(PLACES)]
     # an argument absent from one output cuts nothing
     partly = _place_task("name or place", lambda a, b: a if len(a) > 4 else b)
     assert not any("$" in s.label for s in Concatenation().split(partly, text_library.bind(partly)))
@@ -375,10 +379,9 @@ def test_a_list_concatenation_is_cut_at_an_element_argument(lists_library):
     bound = lists_library.bind(task)
     subs = [s for s in Concatenation().split(task, bound) if "(cons $0 empty)" in s.label]
     assert subs
-    hole = subs[0]
-    # every part empty but for the cuts: the first part stays, a hole for empty
-    assert [e.output for e in hole.task.examples] == [[]] * len(LISTS)
-    assert _correct(hole.assemble(parse_program("(lambda (lambda empty))")), task, bound)
+    # every part empty but for the cuts: nothing is left to search
+    assert subs[0].holes == ()
+    assert _correct(subs[0].assemble(), task, bound)
 
 
 def test_a_concatenation_of_arguments_is_found_only_through_deduction(text_library):

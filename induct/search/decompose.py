@@ -124,7 +124,7 @@ class _DeductionRun:
                 if not found[key]:
                     break
             if all(found.get(key) for key in keys):
-                for parts in _combinations([found[key] for key in keys], MAX_ASSEMBLIES):
+                for parts in _combinations([found[key] for key in keys], MAX_ASSEMBLIES) if keys else [()]:
                     try:
                         whole = sub.assemble(*parts)
                     except InductError:  # a decomposition that built an ill-typed program

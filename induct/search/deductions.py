@@ -40,7 +40,8 @@ class Subproblem:
     """A hole to search for and the whole program around it (or several holes).
 
     Attributes:
-        task: the hole's task: its request type and its examples, deduced from the task's.
+        task: the hole's task: its request type and its examples, deduced from the task's
+            (None when the deduction left nothing to search).
         assemble: a closed program for ``task`` (one for each of ``task`` and ``more``, in
             order) -> the whole (closed, η-long) program.
         label: what the hole is (``"map"``, ``"filter"`` ...), also in the hole task's name.
@@ -50,7 +51,7 @@ class Subproblem:
             are split by the other deductions only.
     """
 
-    task: Task
+    task: Task | None
     assemble: Callable[..., Program]
     label: str
     more: tuple[Task, ...] = ()
@@ -58,8 +59,9 @@ class Subproblem:
 
     @property
     def holes(self) -> tuple[Task, ...]:
-        """Every hole's task, ``task`` first."""
-        return (self.task, *self.more)
+        """Every hole's task, ``task`` first (none when ``task`` is None: ``assemble()``
+        builds the whole program with nothing to search)."""
+        return () if self.task is None else (self.task, *self.more)
 
 
 @runtime_checkable
@@ -498,7 +500,8 @@ class Concatenation:
         if not outputs or not all(isinstance(y, list) for y in outputs):
             return
         out = return_of(task.request_type)
-        constants = [(program, [value] * len(outputs)) for program, value in _delimiters(library, element, out)]
+        fixed_values = list(_delimiters(library, element, out))
+        constants = [(program, [value] * len(outputs)) for program, value in fixed_values]
         # Only what every output holds equally often can cut all outputs alike.
         constants = [c for c in constants if _held_alike(outputs, c[1])]
         arguments = [c for c in _argument_delimiters(task, element, out) if _held_alike(outputs, c[1])]
@@ -523,11 +526,17 @@ class Concatenation:
                 if len(delimiters) < 2:
                     continue
                 kept = [0]
+            # A part that is the same in every example and that the constants spell is written
+            # out (FlashFill's constant string), not searched for.
+            fixed = {j: c for j in kept if all(p[j] == parts[0][j] for p in parts)
+                     and (c := _spelled(parts[0][j], fixed_values)) is not None}
+            searched = [j for j in kept if j not in fixed]
             label = "concat " + " ".join(map(str, delimiters))
             holes = [Task(f"{task.name} [{label} {j}]", task.request_type,
                           tuple(Example(e.inputs, p[j]) for e, p in zip(task.examples, parts)), task.split,
-                          {"decomposed_from": task.name}) for j in kept]
-            yield Subproblem(holes[0], _concatenation(delimiters, kept, n), label, tuple(holes[1:]))
+                          {"decomposed_from": task.name}) for j in searched]
+            yield Subproblem(holes[0] if holes else None, _concatenation(delimiters, searched, n, fixed), label,
+                             tuple(holes[1:]))
 
     def __repr__(self) -> str:
         return "Concatenation()"
@@ -589,6 +598,26 @@ def _argument_delimiters(task: Task, element: Any, output: Any) -> list[tuple[Pr
     return found
 
 
+def _spelled(value: list, constants: list[tuple[Program, list]]) -> Program | None:
+    """A program for the list ``value`` from the constants (``(program, value)``, as
+    :func:`_delimiters` gives them): a constant list that is ``value``, or ``value``'s elements
+    consed from one-element constants; None if they cannot spell it."""
+    for program, v in constants:
+        if v == value:
+            return program
+    elements = []
+    for x in value:
+        # a one-element constant is (cons e empty): its element program e
+        e = next((_spine(p)[1][0] for p, v in constants if len(v) == 1 and v[0] == x and _spine(p)[1]), None)
+        if e is None:
+            return None
+        elements.append(e)
+    body: Program = Primitive("empty")
+    for e in reversed(elements):
+        body = application(Primitive("cons"), e, body)
+    return body
+
+
 def _count(ys: list, d: list) -> int:
     """Non-overlapping occurrences of ``d`` in ``ys``, from the left."""
     count, i = 0, 0
@@ -635,9 +664,12 @@ def _split(outputs: list[list], cuts: list[tuple[Program, list[list]]]) -> tuple
     return (cut, [cuts[k][0] for k in found]) if found is not None else None
 
 
-def _concatenation(delimiters: list[Program], kept: list[int], n_args: int) -> Callable[..., Program]:
-    """The whole program from the kept parts' solutions: the parts and constants in order,
-    appended right to left (``fold A B (λx acc. cons x acc)`` is ``A ++ B``)."""
+def _concatenation(delimiters: list[Program], kept: list[int], n_args: int,
+                   fixed: dict[int, Program] | None = None) -> Callable[..., Program]:
+    """The whole program from the kept parts' solutions (and the ``fixed`` parts' constant
+    programs): the parts and constants in order, appended right to left
+    (``fold A B (λx acc. cons x acc)`` is ``A ++ B``)."""
+    fixed = fixed or {}
     fold = Primitive("fold")
     consing = Abstraction(Abstraction(application(Primitive("cons"), Index(1), Index(0))))
     arguments = [Index(n_args - 1 - i) for i in range(n_args)]
@@ -648,6 +680,8 @@ def _concatenation(delimiters: list[Program], kept: list[int], n_args: int) -> C
         for j in range(len(delimiters) + 1):
             if j in solved:
                 pieces.append(call_hole(solved[j], arguments))
+            elif j in fixed:
+                pieces.append(fixed[j])
             if j < len(delimiters):
                 pieces.append(delimiters[j])
         body = pieces[-1]
