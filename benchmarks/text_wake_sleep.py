@@ -55,6 +55,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--runs", default=str(ROOT / "benchmarks" / "runs"), help="where run directories go")
     parser.add_argument("--skip-base", action="store_true", help="do not search with the base grammar alone")
+    parser.add_argument("--seed", type=int, default=0, help="the run's seed (a run other than 0 is named by it)")
     args = parser.parse_args()
     from induct.dsl import load_library
     from induct.grammar import Grammar
@@ -63,9 +64,9 @@ def main() -> None:
     quick = args.quick
     minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
     timeout = args.test_timeout if args.test_timeout is not None else (5 if quick else 30)
-    suffix = "_quick" if quick else ""
+    suffix = ("_quick" if quick else "") + (f"_seed{args.seed}" if args.seed else "")
     subset = 24 if quick else None
-    config = _config(quick, domain="text", workers=args.workers)
+    config = _config(quick, domain="text", workers=args.workers, seed=args.seed)
     run_dir = Path(args.runs) / f"text_wake_sleep{suffix}"
     result = {"benchmark": "text_wake_sleep", **metadata(),
               "settings": {"quick": quick, "train_minutes": minutes, "test_timeout": timeout,
