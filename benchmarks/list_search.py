@@ -13,6 +13,8 @@ text's map- and filter-shaped tasks get the list deductions).
 
 ``--without concat`` adds a row with the domain's deductions less the named ones, so what
 they add is measured side by side; ``--split train`` searches another split.
+``--max-programs N`` gives each task a budget of N programs instead of seconds, so rows
+compare alike whatever else the machine is running.
 
 Usage:  python benchmarks/list_search.py [--quick] [--strategies enumerate,bottom_up] [--timeout S] [--deduction]
                                          [--domain lists] [--without NAMES] [--split SPLIT]
@@ -37,10 +39,10 @@ from _common import metadata as _metadata  # noqa: E402  (commit, date, machine,
 
 
 def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int, decompose: float = 0.0,
-                 deductions: tuple | None = None, label: str | None = None) -> dict:
+                 deductions: tuple | None = None, label: str | None = None, max_programs: int | None = None) -> dict:
     from induct.search import SearchConfig, solve_tasks
 
-    config = SearchConfig(timeout=timeout, decompose=decompose,
+    config = SearchConfig(timeout=timeout, decompose=decompose, max_programs=max_programs,
                           **({} if deductions is None else {"deductions": deductions}))
     started = time.monotonic()
 
@@ -84,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="with --deduction, also a row with the domain's deductions less these (comma-separated "
                              "names, e.g. concat): what those deductions add, side by side")
     parser.add_argument("--split", default=None, help="the domain's split to search (default: its test splits)")
+    parser.add_argument("--max-programs", type=int, default=None,
+                        help="a budget in programs per task instead of seconds (the same whatever the machine's "
+                             "load; the timeout, default 120 s with it, is then a safety net)")
     args = parser.parse_args(argv)
 
     from induct.domain import get_domain
@@ -94,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
     for s in strategies:
         get_strategy(s)
-    timeout = args.timeout or (5.0 if args.quick else 20.0)
+    if args.max_programs is not None and args.max_programs < 1:
+        parser.error(f"--max-programs: expected a positive count, got {args.max_programs}")
+    timeout = args.timeout or (120.0 if args.max_programs else 5.0 if args.quick else 20.0)
     domain = get_domain(args.domain)
     splits = [args.split] if args.split else list(domain.test_splits)
     tasks = load_tasks(args.domain, split=splits)
@@ -103,10 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     grammar = Grammar.from_library(domain.load_library())
     result = {"benchmark": "list_search", **_metadata(),
               "settings": {"domain": args.domain, "grammar": f"{args.domain} (file weights)", "tasks": len(tasks),
-                           "splits": splits, "timeout": timeout, "workers": args.workers,
+                           "splits": splits, "timeout": timeout, "max_programs": args.max_programs,
+                           "workers": args.workers,
                            "deductions": [d.name for d in domain.deductions]},
               "strategies": {}}
-    suffix = ("" if args.domain == "lists" else f"_{args.domain}") + (f"_{args.split}" if args.split else "")
+    suffix = (("" if args.domain == "lists" else f"_{args.domain}") + (f"_{args.split}" if args.split else "")
+              + (f"_{args.max_programs}programs" if args.max_programs else ""))
     out = ROOT / "benchmarks" / "results" / f"list_search{suffix}{'_quick' if args.quick else ''}.json"
     if out.exists():
         try:  # keep the other strategies' earlier results; this run replaces its own
@@ -135,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs += [(f"{s}+deduction{at} without {','.join(sorted(without))}", s, share, fewer)
                          for s in strategies]
     for label, s, decompose, deductions in runs:
-        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions, label)
+        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions, label, args.max_programs)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
         r["deductions"] = [d.name for d in deductions] if decompose else []
         result["strategies"][label] = r

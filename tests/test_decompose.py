@@ -199,7 +199,7 @@ def test_templates_are_parsed_once_and_fill_their_placeholders():
     whole = t.assemble(2, 0)(hole)  # a task of two arguments whose list is the first
     assert str(whole) == "(lambda (lambda (map (lambda (+ $0 $1)) $1)))"
     assert all(isinstance(d, Deduction) for d in STANDARD_DEDUCTIONS)
-    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True, True, True]
+    assert [d.last_resort for d in STANDARD_DEDUCTIONS] == [False, False, True, True, True, True, True]
 
 
 def test_the_share_is_checked():

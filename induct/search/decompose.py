@@ -19,11 +19,11 @@ from typing import Any, Sequence
 from induct.errors import InductError
 from induct.programs import Program
 from induct.programs.evaluation import compile_program
-from induct.search.deductions import Deduction, Subproblem
+from induct.search.deductions import CaseSplit, Deduction, Subproblem
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Task
 
-__all__ = ["search_with_decompositions", "hole_shares", "subproblems", "MAX_HOLE_SHARE", "MAX_ASSEMBLIES"]
+__all__ = ["search_with_decompositions", "hole_shares", "case_split_share", "subproblems", "MAX_HOLE_SHARE", "MAX_ASSEMBLIES"]
 
 
 # --- the search ------------------------------------------------------------------------
@@ -39,18 +39,21 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     (or ``config.decompose`` 0, or a likelihood other than ``exact``, whose examples cannot
     be split), this is ``search.search``.
     """
-    applicable = (subproblems(task, grammar.library, config.deductions)
-                  if (config.decompose > 0 and config.likelihood == "exact") else [])
-    if not applicable:
+    enabled = config.decompose > 0 and config.likelihood == "exact"
+    applicable = subproblems(task, grammar.library, config.deductions) if enabled else []
+    cases = next((d for d in config.deductions if isinstance(d, CaseSplit) and d.applies(task, grammar.library)),
+                 None) if enabled else None
+    if not applicable and cases is None:
         return search.search(task, grammar, config, deadline)
     run = _DeductionRun(search, task, grammar, config, deadline)
-    shares = hole_shares(config.decompose, [weight for _, _, weight in applicable])
+    shares = hole_shares(config.decompose, [weight for _, _, weight in applicable]) if applicable else []
+    case_share = case_split_share(config.decompose, cases, len(applicable), sum(shares))
     first = [(sub, share) for (sub, last, _), share in zip(applicable, shares) if not last]
     after = [(sub, share) for (sub, last, _), share in zip(applicable, shares) if last]
     if first and run.holes(first):
         return run.frontier()
-    # The ordinary search, on what is left less the share kept for the last-resort holes.
-    reserved = sum(share for _, share in after)
+    # The ordinary search, on what is left less the share kept for the last resorts.
+    reserved = sum(share for _, share in after) + case_share
     if config.max_programs is None:
         whole_deadline = deadline - reserved * run.budget
         rest = config
@@ -61,10 +64,12 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
     offset = time.monotonic() - run.started
     before = run.tried
     found = search.search(task, grammar, rest, whole_deadline)
-    if found.solved or not after or time.monotonic() >= deadline:
+    if found.solved or not (after or cases) or time.monotonic() >= deadline:
         return _shifted(found, offset, before)
     run.tried += found.stats.programs_tried  # the failed search counts toward the holes' statistics
-    if run.holes(after, fill=True):
+    if after and run.holes(after, fill=True, keep=case_share):
+        return run.frontier()
+    if cases is not None and run.cases(cases, case_share):
         return run.frontier()
     return _shifted(found, offset, run.tried - found.stats.programs_tried)
 
@@ -84,6 +89,15 @@ def hole_shares(decompose: float, weights: Sequence[float]) -> list[float]:
     return [s * MAX_HOLE_SHARE / total for s in shares] if total > MAX_HOLE_SHARE else shares
 
 
+def case_split_share(decompose: float, cases: CaseSplit | None, others: int, taken: float) -> float:
+    """The case split's share of a task's budget: ``decompose`` times its weight, split as
+    if it were one more of the ``others`` deductions that apply, without cutting their
+    shares (``taken`` together); at most what :data:`MAX_HOLE_SHARE` leaves."""
+    if cases is None:
+        return 0.0
+    return max(0.0, min(decompose * cases.weight / (others + 1), MAX_HOLE_SHARE - taken))
+
+
 class _DeductionRun:
     """The holes searched for one task so far: the whole programs they built, programs tried."""
 
@@ -99,13 +113,14 @@ class _DeductionRun:
         self.first_count: int | None = None
         self.timed_out = False
 
-    def holes(self, subproblems: list[tuple[Subproblem, float]], fill: bool = False) -> bool:
+    def holes(self, subproblems: list[tuple[Subproblem, float]], fill: bool = False, keep: float = 0.0) -> bool:
         """Search each hole on its share of the budget; True when some whole program solves the task.
 
         With ``fill`` (the last resort, when nothing else is left to search) and a budget in
         seconds, the shares divide the time that is left: what a subproblem leaves unused (its
         holes found early, or one of them not found) goes to the subproblems after it.  Within
-        a subproblem, its holes divide its time the same way."""
+        a subproblem, its holes divide its time the same way.  ``keep`` is the share of
+        what comes after them (the case split's), counted in that division."""
         task = self.task
         found = self.found
         for i, (sub, share) in enumerate(subproblems):
@@ -113,7 +128,7 @@ class _DeductionRun:
             # a hole asked twice (the same examples, in one subproblem or two) is searched once
             distinct = {key: hole for key, hole in zip(keys, sub.holes) if key not in found}
             if fill and self.config.max_programs is None:
-                left = sum(s for _, s in subproblems[i:])
+                left = sum(s for _, s in subproblems[i:]) + keep
                 seconds = max(0.0, self.deadline - time.monotonic()) * share / left
             else:
                 seconds = share * self.budget
@@ -153,6 +168,38 @@ class _DeductionRun:
         found = search_with_decompositions(self.search, hole, self.grammar, sub_config, sub_deadline)
         self.tried += found.stats.programs_tried
         return [e.program for e in sorted(found.entries, key=lambda e: -e.log_posterior)]
+
+    def cases(self, split: CaseSplit, share: float) -> bool:
+        """The case split on ``share`` of the budget (or on all the time left, with a budget
+        in seconds): branches by enumeration, then a test for each of the best pairs of
+        them; True when some ``if`` program solves the task."""
+        from induct.search.cases import arity, assemble_case, branch_pairs, cover_search, predicate_tasks
+
+        config, task, library = self.config, self.task, self.grammar.library
+        in_programs = config.max_programs is not None
+        now = time.monotonic()
+        cover_end = self.deadline if in_programs else now + split.cover_share * max(0.0, self.deadline - now)
+        budget = int(share * config.max_programs) if in_programs else None
+        branches, tried = cover_search(task, self.grammar, config, cover_end,
+                                       None if budget is None else max(1, int(split.cover_share * budget)), split)
+        self.tried += tried
+        full = (1 << min(len(task.examples), split.max_examples)) - 1
+        pairs = branch_pairs(branches, full, split.max_pairs)
+        holes = []
+        for a, b in pairs:
+            for then, other in ((a, b), (b, a)):
+                holes.extend((test, then.program, other.program)
+                             for test in predicate_tasks(task, then.program, other.program, library, config.limits))
+        n = arity(task)
+        for j, (test, then, other) in enumerate(holes):
+            seconds = max(0.0, self.deadline - time.monotonic()) / (len(holes) - j)
+            test_share = (1 - split.cover_share) * share / len(holes)
+            for p in self._search_hole(test, test_share, split.name, seconds)[:MAX_ASSEMBLIES]:
+                self._add(assemble_case(p, then, other, n), task)
+            if self.entries or time.monotonic() >= self.deadline:
+                break
+        self.timed_out = self.timed_out or time.monotonic() >= self.deadline
+        return bool(self.entries)
 
     def _add(self, whole: Program, task: Task) -> None:
         """Check a whole program on the task's own examples and score it by the task's grammar."""

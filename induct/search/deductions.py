@@ -32,7 +32,8 @@ from induct.tasks import Example, Task
 from induct.types import TypeConstructor, arguments_of, arrow, return_of, tbool, tint
 
 __all__ = ["Subproblem", "Deduction", "Template", "STANDARD_DEDUCTIONS", "Elementwise", "Selection",
-           "Positional", "Gather", "Slice", "Concatenation", "call_hole", "hole_examples", "hole_task", "list_arguments"]
+           "Positional", "Gather", "Slice", "Concatenation", "CaseSplit", "call_hole", "hole_examples", "hole_task",
+           "list_arguments"]
 
 
 @dataclass(frozen=True)
@@ -694,9 +695,51 @@ def _concatenation(delimiters: list[Program], kept: list[int], n_args: int,
     return join
 
 
+class CaseSplit:
+    """``if p then A else B``: two programs that each get part of the examples right, and a
+    test between them (see :mod:`induct.search.cases`, which searches for all three).  Unlike
+    the other deductions it reads no shape off the examples, so :meth:`split` gives no holes:
+    the search finds the branches by enumeration, then the test as a hole.  It applies to
+    any DSL with ``if`` and to any task with two examples or more; a last resort.
+
+    Attributes:
+        max_examples: the branches are looked for on at most this many of the task's
+            examples (each candidate runs on all of them); the whole program is checked on
+            every example.
+        max_branches: programs kept as branches, at most.
+        max_pairs: pairs of branches whose test is searched for, at most.
+        cover_share: the part of the deduction's budget the search for branches may take;
+            the tests get the rest.
+    """
+
+    name = "cases"
+    last_resort = True
+    weight = 0.5
+    max_examples = 12
+    max_branches = 256
+    max_pairs = 3
+    cover_share = 0.5
+
+    def applies(self, task: Task, library: Any) -> bool:
+        return "if" in library and len(task.examples) >= 2
+
+    def split(self, task: Task, library: Any) -> Iterable[Subproblem]:
+        return ()
+
+    def __repr__(self) -> str:
+        return "CaseSplit()"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other)
+
+    def __hash__(self) -> int:
+        return hash(type(self).__name__)
+
+
 STANDARD_DEDUCTIONS: tuple[Deduction, ...] = (Elementwise(), Selection(), Positional(), Gather(), Slice(),
-                                              Concatenation())
+                                              Concatenation(), CaseSplit())
 """A task shaped like a map or a filter of its list argument (of its values or of its
 positions), or like a rearrangement or a slice of it, split into a search for the function
 applied to each element or position (or for the slice's bounds); or an output that is parts
-joined by a constant, a search for each part.  Each applies to any DSL with the primitives its templates use."""
+joined by a constant, a search for each part; or, failing all else, two cases and a test
+between them.  Each applies to any DSL with the primitives its templates use."""

@@ -20,7 +20,7 @@ import sys
 from bisect import bisect_right
 from typing import Any, Iterator
 
-from induct.likelihood.base import BatchLikelihood
+from induct.likelihood.base import BatchLikelihood, OutputScorer
 from induct.programs import FAILED, Program
 from induct.programs.evaluation import compile_program
 from induct.programs.limits import start as _start
@@ -104,7 +104,10 @@ class EnumerationRun:
     """New stored entries between two readings of the resident size."""
 
     def __init__(self, task: Task, grammar: Any, config: SearchConfig, strategy: str = "enumerate",
-                 observational: bool = False) -> None:
+                 observational: bool = False, scorer: OutputScorer | None = None) -> None:
+        """``scorer`` (outputs on every example -> log likelihood) replaces the config's
+        likelihood model when given: a search that looks for something other than a
+        solution (the case split's branches, say) scores candidates with it."""
         self.task = task
         self.config = config
         self.strategy = strategy
@@ -115,8 +118,8 @@ class EnumerationRun:
         self.n = len(self.outputs)
         self.limits = config.limits
         self.model = config.likelihood_model()
-        self.exact = config.likelihood == "exact"
-        self.score = None if self.exact else self.model.output_scorer(task)
+        self.exact = config.likelihood == "exact" and scorer is None
+        self.score = scorer if scorer is not None else None if self.exact else self.model.output_scorer(task)
         self.pending: list | None = (
             [] if self.score is None and not self.exact and isinstance(self.model, BatchLikelihood) else None)
         """Candidates waiting to be scored together (a :class:`BatchLikelihood` model)."""
