@@ -9,7 +9,9 @@ Strings the outputs hold and the inputs lack are the task-bound ``STRING`` const
 
 Everything resumes: the run directory keeps the learning, and each final-test row is
 appended to a journal as soon as its chunk of tasks finishes, so a rerun searches only the
-tasks left.
+tasks left.  ``--without cases`` searches the test split with the domain's deductions less
+those named (the learning is the same run), into journals and a result named by them, so
+what a deduction adds is measured with the same library and model.
 
 Usage:
     python benchmarks/text_wake_sleep.py              # learn 90 min, then 2 × 108 tasks × 30 s / 2 workers
@@ -29,7 +31,7 @@ from list_wake_sleep import _config, _learn
 
 
 def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers: int, journal: Path,
-                   decompose: float) -> dict:
+                   decompose: float, deductions: tuple) -> dict:
     """Search ``tasks`` in chunks, appending one row per task to ``journal``; tasks already
     there are not searched again.  ``grammar_for(tasks)`` gives the prior for a chunk."""
     from induct.search import SearchConfig
@@ -39,8 +41,8 @@ def resumable_test(label: str, tasks: list, grammar_for, timeout: float, workers
         return {"solved": bool(frontier.solved), "time_to_solve": frontier.stats.time_to_first_solution,
                 "program": str(best.program) if best else None}
 
-    rows = journaled_search(label, tasks, grammar_for, "enumerate", SearchConfig(timeout=timeout, decompose=decompose),
-                            workers, journal, row_of, "solved")
+    config = SearchConfig(timeout=timeout, decompose=decompose, deductions=deductions)
+    rows = journaled_search(label, tasks, grammar_for, "enumerate", config, workers, journal, row_of, "solved")
     times = sorted(r["time_to_solve"] for r in rows if r["solved"] and r["time_to_solve"] is not None)
     return {"solved": sum(r["solved"] for r in rows), "total": len(rows), "timeout": timeout,
             "median_time_to_solve": times[len(times) // 2] if times else None,
@@ -56,6 +58,9 @@ def main() -> None:
     parser.add_argument("--runs", default=str(ROOT / "benchmarks" / "runs"), help="where run directories go")
     parser.add_argument("--skip-base", action="store_true", help="do not search with the base grammar alone")
     parser.add_argument("--seed", type=int, default=0, help="the run's seed (a run other than 0 is named by it)")
+    parser.add_argument("--without", default="",
+                        help="search the test split with the domain's deductions less these (comma-separated "
+                             "names, e.g. cases); the journals and the result are named by them")
     args = parser.parse_args()
     from induct.dsl import load_library
     from induct.grammar import Grammar
@@ -65,19 +70,26 @@ def main() -> None:
     minutes = args.train_minutes if args.train_minutes is not None else (4 if quick else 90)
     timeout = args.test_timeout if args.test_timeout is not None else (5 if quick else 30)
     suffix = ("_quick" if quick else "") + (f"_seed{args.seed}" if args.seed else "")
+    domain = get_domain("text")
+    without = sorted({n.strip() for n in args.without.split(",") if n.strip()})
+    unknown = set(without) - {d.name for d in domain.deductions}
+    if unknown:
+        parser.error(f"--without: the text domain has no deduction {', '.join(sorted(unknown))}")
+    deductions = tuple(d for d in domain.deductions if d.name not in without)
+    tested = f"_without_{'_'.join(without)}" if without else ""
     subset = 24 if quick else None
     config = _config(quick, domain="text", workers=args.workers, seed=args.seed)
     run_dir = Path(args.runs) / f"text_wake_sleep{suffix}"
     result = {"benchmark": "text_wake_sleep", **metadata(),
               "settings": {"quick": quick, "train_minutes": minutes, "test_timeout": timeout,
                            "workers": args.workers, "config": config.to_dict(),
+                           "test_deductions": [d.name for d in deductions],
                            "tasks": "text train split (128 synthetic) -> test split (108 SyGuS-2017 PBE strings)"}}
     metrics = _learn("text", config, run_dir, minutes * 60, subset)
     result["per_iteration"] = [{"iteration": m["iteration"], "train_solved_total": m["train_solved_total"],
                                 "test_solved": m.get("test_solved"), "library_size": m["library_size"],
                                 "new_inventions": m["new_inventions"], "seconds": round(m.get("seconds", 0), 1)}
                                for m in metrics]
-    domain = get_domain("text")
     _, test_tasks = domain.load_tasks()
     if subset:
         test_tasks = test_tasks[:: max(1, len(test_tasks) // subset)]
@@ -91,13 +103,14 @@ def main() -> None:
         return task_grammars(state.model, part)
 
     result["learned"] = resumable_test("learned", test_tasks, learned, timeout, args.workers,
-                                       run_dir / "final_test.jsonl", config.search.decompose)
-    path = write_result(f"text_wake_sleep{suffix}", result)
+                                       run_dir / f"final_test{tested}.jsonl", config.search.decompose, deductions)
+    path = write_result(f"text_wake_sleep{suffix}{tested}", result)
     if not args.skip_base:
         base = Grammar.from_library(load_library(domain.grammar))
         result["base_grammar"] = resumable_test("base grammar", test_tasks, lambda part: base, timeout,
-                                                args.workers, run_dir / "base_test.jsonl", config.search.decompose)
-        path = write_result(f"text_wake_sleep{suffix}", result)
+                                                args.workers, run_dir / f"base_test{tested}.jsonl",
+                                                config.search.decompose, deductions)
+        path = write_result(f"text_wake_sleep{suffix}{tested}", result)
     print(f"\n{'prior':<14} {'SyGuS solved':>14} {'median s':>9}   (target: >= 92 of 108; DreamCoder 91, CVC4 89)")
     for name in ("learned", "base_grammar"):
         if name in result:

@@ -35,7 +35,7 @@ from induct.search.driver import STEP_PROGRAMS, Budget
 from induct.tasks import Task
 from induct.types import arguments_of, tbool
 
-__all__ = ["Branch", "cover_search", "branch_pairs", "predicate_tasks", "assemble_case"]
+__all__ = ["Branch", "cover_search", "branch_pairs", "predicate_tasks", "assemble_case", "arity"]
 
 
 @dataclass(frozen=True)
@@ -149,4 +149,5 @@ def assemble_case(test: Program, then: Program, other: Program, n: int) -> Progr
 
 
 def arity(task: Task) -> int:
+    """How many arguments the task's programs take."""
     return len(arguments_of(task.request_type))

@@ -23,7 +23,8 @@ from induct.search.deductions import CaseSplit, Deduction, Subproblem
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Task
 
-__all__ = ["search_with_decompositions", "hole_shares", "case_split_share", "subproblems", "MAX_HOLE_SHARE", "MAX_ASSEMBLIES"]
+__all__ = ["search_with_decompositions", "hole_shares", "case_split_share", "subproblems", "MAX_HOLE_SHARE",
+           "MAX_ASSEMBLIES"]
 
 
 # --- the search ------------------------------------------------------------------------
