@@ -86,7 +86,7 @@ def test_max_programs_is_the_drivers_budget(lists):
     register_strategy(_Forever())
     try:
         frontier = solve_task(_task("empty", lambda xs: []), lists, "forever",
-                              SearchConfig(timeout=30, max_programs=50_000))
+                              SearchConfig(timeout=30, max_programs=50_000, decompose=0.0))
     finally:
         STRATEGIES._added.pop("forever", None)
     assert frontier.stats.programs_tried == 50_000 and not frontier.stats.timed_out

@@ -66,8 +66,9 @@ def test_strategy_example_is_driven_to_a_solution():
         exec(compile(block, "README.md", "exec"), {"__name__": "__main__"})
         task = Task("length", parse_type("list(int) -> int"),
                     tuple(Example((x,), len(x)) for x in ([1, 2], [], [3, 4, 5])))
+        # decompose 0: every program of the budget goes to the strategy (no deduction keeps a share)
         frontier = solve_task(task, Grammar.uniform(load_library("lists")), "prior_samples",
-                              SearchConfig(timeout=10, max_programs=3000))
+                              SearchConfig(timeout=10, max_programs=3000, decompose=0.0))
     finally:
         STRATEGIES._added.pop("prior_samples", None)
     assert frontier.solved and frontier.stats.strategy == "prior_samples"

@@ -186,11 +186,11 @@ class _DeductionRun:
         self.tried += tried
         full = (1 << min(len(task.examples), split.max_examples)) - 1
         pairs = branch_pairs(branches, full, split.max_pairs)
-        holes = []
+        holes: list[tuple[Task, Program, Program]] = []
         for a, b in pairs:
-            for then, other in ((a, b), (b, a)):
-                holes.extend((test, then.program, other.program)
-                             for test in predicate_tasks(task, then.program, other.program, library, config.limits))
+            for first, second in ((a.program, b.program), (b.program, a.program)):
+                holes.extend((test, first, second)
+                             for test in predicate_tasks(task, first, second, library, config.limits))
         n = arity(task)
         for j, (test, then, other) in enumerate(holes):
             seconds = max(0.0, self.deadline - time.monotonic()) / (len(holes) - j)

@@ -259,6 +259,8 @@ class EnumerationRun:
                         if self._check_entry(self.table.make_entry(self.table.root, rule, kids + (entries[i],), total),
                                              kids + (entries[i],), rule):
                             yield
+                        elif not self.tried & 1023:
+                            yield  # as the fast path does: the driver's program count and clock
                 continue
             if dead:
                 self.tried += sum(1 for i in range(a, b) if lo < pcost + costs[i] <= hi)
