@@ -114,8 +114,11 @@ def _setup_logging(run_dir: Path) -> logging.Handler:
 
 
 def _domain_record(domain: Domain) -> dict:
-    tasks = _absolute(domain.tasks_path) if domain.tasks_path is not None else None
     registered = domain.name in domain_names() and get_domain(domain.name).grammar == domain.grammar
+    # A registered domain's own tasks are not recorded by path: a run directory moved to
+    # another checkout or machine then reads them from wherever induct is installed there.
+    own = registered and domain.tasks_path is not None and get_domain(domain.name).tasks_path == domain.tasks_path
+    tasks = _absolute(domain.tasks_path) if domain.tasks_path is not None and not own else None
     return {"name": domain.name, "grammar": _absolute(domain.grammar), "tasks": tasks,
             "train_split": domain.train_split, "test_splits": list(domain.test_splits),
             "featurizer": domain.featurizer, "registered": registered}
