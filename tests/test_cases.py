@@ -49,11 +49,14 @@ def test_pairs_hold_every_example_and_come_most_probable_first():
 def test_the_test_is_true_where_only_the_first_branch_is_right(lists_library):
     task = _task("cdr when long", lambda xs: xs[1:] if len(xs) > 3 else xs)
     then, other = parse_program("(lambda (cdr $0))"), parse_program("(lambda $0)")
-    [test] = predicate_tasks(task, then, other, lists_library, DEFAULT_LIMITS)
+    [(test, first, second), (swapped, first_swapped, second_swapped)] = predicate_tasks(
+        task, then, other, lists_library, DEFAULT_LIMITS)
+    assert (first, second, first_swapped, second_swapped) == (then, other, other, then)
     assert str(test.request_type) == "list(int) -> bool"
     # [] is left out: cdr fails on it and the identity is right, so it asks for false;
     # an example where both are right says nothing (none here).
     assert [(e.inputs[0], e.output) for e in test.examples] == [(xs, len(xs) > 3) for xs in LISTS]
+    assert [(e.inputs[0], e.output) for e in swapped.examples] == [(xs, len(xs) <= 3) for xs in LISTS]
     # a pair that misses an example, or one branch that is right everywhere, gives no test
     assert predicate_tasks(task, then, parse_program("(lambda empty)"), lists_library, DEFAULT_LIMITS) == []
     whole = parse_program("(lambda (if (gt? (length $0) K=3) (cdr $0) $0))")

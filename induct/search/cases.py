@@ -33,9 +33,9 @@ from induct.programs.evaluation import compile_program, run_program
 from induct.search.deductions import CaseSplit, call_hole, hole_examples, hole_task
 from induct.search.driver import STEP_PROGRAMS, Budget
 from induct.tasks import Task
-from induct.types import arguments_of, tbool
+from induct.types import tbool
 
-__all__ = ["Branch", "cover_search", "branch_pairs", "predicate_tasks", "assemble_case", "arity"]
+__all__ = ["Branch", "cover_search", "branch_pairs", "predicate_tasks", "assemble_case"]
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,10 @@ class _Cover:
 
         return score
 
-    def covered(self) -> bool:
-        """Whether two programs kept so far hold every example between them."""
-        last = self.masks[-1] if self.masks else 0
-        return any(last | m == self.full for m in self.masks)
+    def covered(self, since: int = 0) -> bool:
+        """Whether a program kept from the ``since``-th on and another kept so far hold every
+        example between them."""
+        return any(new | m == self.full for new in self.masks[since:] for m in self.masks)
 
 
 def cover_search(task: Task, grammar: Any, config: Any, deadline: float, max_programs: int | None,
@@ -101,7 +101,7 @@ def cover_search(task: Task, grammar: Any, config: Any, deadline: float, max_pro
         start = len(branches)
         for f, mask in zip(found, model.masks[start:]):
             branches.append(Branch(f.program, f.log_prior, mask))
-        if extra is None and found and model.covered():
+        if extra is None and found and model.covered(since=start):
             # Go on for as long again as the cover took, at most one more step: a cheaper
             # pair may be a few programs away.
             extra = run.tried + min(run.tried, STEP_PROGRAMS)
@@ -123,19 +123,24 @@ def _right(program: Program, task: Task, library: Any, limits: Any) -> list[bool
     return [run_program(compiled, e.inputs, limits) == e.output for e in task.examples]
 
 
-def predicate_tasks(task: Task, then: Program, other: Program, library: Any, limits: Any) -> list[Task]:
-    """The predicate holes for ``if p then other`` on all of the task's examples: ``p`` true
-    where ``then`` alone is right and false where ``other`` alone is; none when the two do
-    not hold every example between them, or one of them holds them all."""
-    a = _right(then, task, library, limits)
-    b = _right(other, task, library, limits)
-    if not all(x or y for x, y in zip(a, b)) or all(a) or all(b):
+def predicate_tasks(task: Task, a: Program, b: Program, library: Any,
+                    limits: Any) -> list[tuple[Task, Program, Program]]:
+    """The test holes for the branches ``a`` and ``b``, on all of the task's examples, each
+    with the branches in the order ``if test then other`` takes them: for ``if p a b``, ``p``
+    true where ``a`` alone is right and false where ``b`` alone is, then the same with the
+    branches swapped.  None when the two do not hold every example between them, or one of
+    them holds them all."""
+    right_a = _right(a, task, library, limits)
+    right_b = _right(b, task, library, limits)
+    if not all(x or y for x, y in zip(right_a, right_b)) or all(right_a) or all(right_b):
         return []
-    rows = [(e.inputs, x) for e, x, y in zip(task.examples, a, b) if x != y]
-    examples = hole_examples(rows)
-    if examples is None:  # the same inputs asked to go both ways
-        return []
-    return [hole_task(task, "cases test", None, tbool, examples)]
+    holes = []
+    for then, other, first in ((a, b, True), (b, a, False)):
+        rows = [(e.inputs, x == first) for e, x, y in zip(task.examples, right_a, right_b) if x != y]
+        examples = hole_examples(rows)
+        if examples is not None:  # None: the same inputs asked to go both ways
+            holes.append((hole_task(task, "cases test", None, tbool, examples), then, other))
+    return holes
 
 
 def assemble_case(test: Program, then: Program, other: Program, n: int) -> Program:
@@ -146,8 +151,3 @@ def assemble_case(test: Program, then: Program, other: Program, n: int) -> Progr
     for _ in range(n):
         body = Abstraction(body)
     return body
-
-
-def arity(task: Task) -> int:
-    """How many arguments the task's programs take."""
-    return len(arguments_of(task.request_type))

@@ -22,6 +22,7 @@ from induct.programs.evaluation import compile_program
 from induct.search.deductions import CaseSplit, Deduction, Subproblem
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Task
+from induct.types import arguments_of
 
 __all__ = ["search_with_decompositions", "hole_shares", "case_split_share", "subproblems", "MAX_HOLE_SHARE",
            "MAX_ASSEMBLIES"]
@@ -174,7 +175,7 @@ class _DeductionRun:
         """The case split on ``share`` of the budget (or on all the time left, with a budget
         in seconds): branches by enumeration, then a test for each of the best pairs of
         them; True when some ``if`` program solves the task."""
-        from induct.search.cases import arity, assemble_case, branch_pairs, cover_search, predicate_tasks
+        from induct.search.cases import assemble_case, branch_pairs, cover_search, predicate_tasks
 
         config, task, library = self.config, self.task, self.grammar.library
         in_programs = config.max_programs is not None
@@ -186,12 +187,8 @@ class _DeductionRun:
         self.tried += tried
         full = (1 << min(len(task.examples), split.max_examples)) - 1
         pairs = branch_pairs(branches, full, split.max_pairs)
-        holes: list[tuple[Task, Program, Program]] = []
-        for a, b in pairs:
-            for first, second in ((a.program, b.program), (b.program, a.program)):
-                holes.extend((test, first, second)
-                             for test in predicate_tasks(task, first, second, library, config.limits))
-        n = arity(task)
+        holes = [hole for a, b in pairs for hole in predicate_tasks(task, a.program, b.program, library, config.limits)]
+        n = len(arguments_of(task.request_type))
         for j, (test, then, other) in enumerate(holes):
             seconds = max(0.0, self.deadline - time.monotonic()) / (len(holes) - j)
             test_share = (1 - split.cover_share) * share / len(holes)
