@@ -49,10 +49,11 @@ def test_a_search_solves_a_task_through_a_palette_colour():
     from induct.search import SearchConfig, solve_tasks
 
     library = get_domain("arc").load_library()
-    task = arc_task("fill", [([[5, 5, 5], [5, 0, 5], [5, 5, 5]], [[5, 5, 5], [5, 4, 5], [5, 5, 5]]),
-                             ([[0, 6, 0], [6, 0, 6], [0, 6, 0]], [[0, 6, 0], [6, 4, 6], [0, 6, 0]])],
-                    [([[2, 2], [2, 2]], [[2, 2], [2, 2]])], "training")
-    f = solve_tasks([task], Grammar.uniform(library), "enumerate", SearchConfig(timeout=10), workers=0)["fill"]
+    # Each output is its input turned on its side with every shape painted 4: a colour that
+    # only the palette gives (the shapes change, so no local rule is read from the pairs).
+    task = arc_task("paint", [([[5, 0, 5]], [[4], [0], [4]]), ([[0, 6, 6]], [[0], [4], [4]])],
+                    [([[2, 2, 0]], [[4], [4], [0]])], "training")
+    f = solve_tasks([task], Grammar.uniform(library), "enumerate", SearchConfig(timeout=10), workers=0)["paint"]
     assert f.solved and "COLOR=4" in str(f.entries[0].program)
 
 

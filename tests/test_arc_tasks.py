@@ -14,8 +14,8 @@ from induct.search import SearchConfig, solve_tasks  # noqa: E402
 SHALLOW = {
     # rotations and flips
     "3c9b0459": "rot180", "6150a2bd": "rot180", "67a3c6ac": "flip-h", "68b16354": "flip-v", "74dd1130": "transpose",
-    # colour maps
-    "b1948b0a": "recolor", "c8f0f002": "recolor",
+    # colour maps: a local rule keyed on the cell's colour alone
+    "b1948b0a": 'rewrite $0 RULE=["colour",', "c8f0f002": 'rewrite $0 RULE=["colour",',
     # upscaling
     "9172f3a0": "scale", "c59eb873": "scale",
 }
@@ -50,11 +50,13 @@ def test_line_box_and_speck_tasks_are_solved_by_their_primitive_and_predict_thei
     library = get_domain("arc").load_library()
     tasks = [t for t in load_arc("training") if t.name in LINES_AND_BOXES]
     assert len(tasks) == len(LINES_AND_BOXES)
-    frontiers = solve_tasks(tasks, Grammar.uniform(library), "enumerate", SearchConfig(timeout=5, max_frontier=2),
+    frontiers = solve_tasks(tasks, Grammar.uniform(library), "enumerate", SearchConfig(timeout=5, max_frontier=10),
                             workers=0)
     for task in tasks:
         f = frontiers[task.name]
-        assert f.solved and LINES_AND_BOXES[task.name] in str(f.best.program), task.name
+        # a local rule read from the pairs may explain a task as well (3aa6fb7a: "a background
+        # cell with two filled neighbours turns blue"), so the primitive need not come first
+        assert f.solved and any(LINES_AND_BOXES[task.name] in str(e.program) for e in f.entries), task.name
         for x, y in zip(task.metadata["test_inputs"], task.metadata["test_outputs"]):
             predictive = f.predict(library, [x])
             assert max(predictive, key=predictive.get) == json.dumps(y), task.name

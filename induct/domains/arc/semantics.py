@@ -16,8 +16,10 @@ from functools import lru_cache
 import numpy as np
 from scipy import ndimage
 
+from induct.domains.arc.rules import RULE_PRIMITIVES, local_rules
+
 __all__ = ["PRIMITIVES", "NUMPY_PRIMITIVES", "MAX_SIDE", "Obj", "Grid", "grid_value", "as_grid", "objects", "grid_key",
-           "palette"]
+           "palette", "local_rules"]
 
 MAX_SIDE = 60
 """Largest side a program may build: twice ARC's largest grid (30)."""
@@ -556,6 +558,7 @@ NUMPY_PRIMITIVES = {
     "is-color": lambda c, o: o.color == c,
 }
 NUMPY_PRIMITIVES.update({f"c{c}": c for c in range(10)})
+NUMPY_PRIMITIVES.update(RULE_PRIMITIVES)
 """The primitives on numpy grids (``uint8`` arrays), as the functions above take and give them."""
 
 
