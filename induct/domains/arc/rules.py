@@ -17,6 +17,12 @@ the test input (on ARC-AGI-1's training tasks, 101 of the 144 tasks with a consi
 with the check, 4 of 43).  :func:`rewrite` applies a rule to any grid; a key its table lacks
 keeps its colour.
 
+A rule may also hold between a *view* of each input and its output: the input turned,
+cropped, scaled or tiled, when that gives grids of the outputs' shapes (a recoloured
+upscaling, a tiling whose copies are marked).  Given the views (the grid DSL's one-grid
+primitives: ``semantics.RULE_VIEWS``), the extractor adds the best rule read after each
+view, and the search finds the program that applies it there, ``rewrite (scale $0 2) RULE``.
+
 A rule is a JSON list ``["colour+FEATURE+...", [[key..., colour], ...]]`` (the features its
 keys hold, joined by ``+``) holding only the keys whose colour changes, so that it is
 written, saved and read back like any constant.
@@ -31,10 +37,14 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from scipy import ndimage
 
-__all__ = ["FEATURES", "FEATURE_SETS", "MAX_RULES", "cell_features", "fit_rule", "local_rules", "rewrite"]
+__all__ = ["FEATURES", "FEATURE_SETS", "MAX_RULES", "MAX_VIEW_RULES", "cell_features", "fit_rule", "rules_between",
+           "local_rules", "rewrite"]
 
 MAX_RULES = 4
-"""At most this many rules per task (the best ranked first)."""
+"""At most this many rules per task from its inputs themselves (the best ranked first)."""
+
+MAX_VIEW_RULES = 8
+"""At most this many rules per task in all, with those from views of its inputs."""
 
 _FOUR = ndimage.generate_binary_structure(2, 1)
 _EIGHT = ndimage.generate_binary_structure(2, 2)
@@ -158,9 +168,24 @@ def _keys(g: np.ndarray, names: Sequence[str]) -> np.ndarray:
     return np.stack([c.ravel() for c in columns], 1)
 
 
+_MIX = np.random.default_rng(0).integers(1, 2 ** 62, size=64, dtype=np.int64) | 1
+
+
+def _consistent(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]) -> bool:
+    """Whether no key is given two colours (keys hashed and sorted: no table is built)."""
+    keys = np.concatenate([_keys(x, names) for x, _ in pairs]).astype(np.int64)
+    hashed = keys @ _MIX[:keys.shape[1]]
+    colours = np.concatenate([y.ravel() for _, y in pairs])
+    order = np.lexsort((colours, hashed))
+    hashed, colours = hashed[order], colours[order]
+    return not bool(np.any((hashed[1:] == hashed[:-1]) & (colours[1:] != colours[:-1])))
+
+
 def fit_rule(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]) -> dict[tuple, int] | None:
     """The table from each key (the cell's colour and ``names``' features) to its output
     colour over ``pairs`` of same-shaped grids, or None when a key is given two colours."""
+    if not _consistent(pairs, names):
+        return None
     table: dict[tuple, int] = {}
     for x, y in pairs:
         for key, colour in zip(map(tuple, _keys(x, names).tolist()), y.ravel().tolist()):
@@ -174,27 +199,59 @@ def _apply(table: dict[tuple, int], g: np.ndarray, names: Sequence[str]) -> np.n
     return np.array([table.get(tuple(k), k[0]) for k in keys], dtype=np.uint8).reshape(g.shape)
 
 
-def local_rules(task: Any) -> list[list]:
-    """The rules a task's train pairs give, the best first (none unless every pair keeps its
-    shape): arc.induct's ``RULE`` extractor."""
+def rules_between(pairs: Sequence[tuple[np.ndarray, np.ndarray]], limit: int = MAX_RULES) -> list[list]:
+    """Up to ``limit`` rules that take each first grid of ``pairs`` to its second (all of one
+    shape), the best first: fewest features, then smallest table."""
+    # A key of fewer features is coarser: when the key of every feature at once gives some
+    # cell two colours, so does every key, and there is no rule.
+    if not _consistent(pairs, FEATURES):
+        return []
+    ranked: list = []
+    for size in (0, 1, 2):
+        if len(ranked) >= limit:
+            break  # a rule of fewer features ranks first whatever its table
+        for names in (n for n in FEATURE_SETS if len(n) == size):
+            table = fit_rule(pairs, names)
+            if table is None:
+                continue
+            changes = {k: v for k, v in table.items() if v != k[0]}
+            if not changes or (names and not _generalises(pairs, names)):  # a colour map cannot memorise
+                continue
+            ranked.append(((len(names), len(table)), names, changes))
+    ranked.sort(key=lambda r: r[0])
+    return [["+".join(("colour",) + names), [[*k, v] for k, v in sorted(changes.items())]]
+            for _, names, changes in ranked[:limit]]
+
+
+def local_rules(task: Any, views: Sequence[tuple[str, Callable[[np.ndarray], np.ndarray]]] = ()) -> list[list]:
+    """The rules a task's train pairs give, the best first: those that take each input to its
+    output (when every pair keeps its shape), then, for each of ``views`` in turn (functions
+    of a grid, such as the DSL's turns, crops and scalings) that gives grids the shape of
+    the outputs, the best rule that takes the view of each input to its output.  At most
+    :data:`MAX_RULES` of the first kind and :data:`MAX_VIEW_RULES` in all."""
     pairs = []
     for e in task.examples:
         x, y = np.asarray(e.inputs[0], dtype=np.uint8), np.asarray(e.output, dtype=np.uint8)
-        if x.ndim != 2 or x.shape != y.shape or x.size == 0:
+        if x.ndim != 2 or y.ndim != 2 or x.size == 0 or y.size == 0:
             return []
         pairs.append((x, y))
-    ranked = []
-    for names in FEATURE_SETS:
-        table = fit_rule(pairs, names)
-        if table is None:
+    found = rules_between(pairs) if all(x.shape == y.shape for x, y in pairs) else []
+    seen = {tuple(x.tobytes() for x, _ in pairs)}
+    for _, view in views:
+        if len(found) >= MAX_VIEW_RULES:
+            break
+        try:
+            seen_pairs = [(np.asarray(view(x), dtype=np.uint8), y) for x, y in pairs]
+        except Exception:  # a view that does not apply to these grids (a primitive's refusal)
             continue
-        changes = {k: v for k, v in table.items() if v != k[0]}
-        if not changes or (names and not _generalises(pairs, names)):  # a colour map cannot memorise
+        if any(v.shape != y.shape for v, y in seen_pairs):
             continue
-        ranked.append(((len(names), len(table)), names, changes))
-    ranked.sort(key=lambda r: r[0])
-    return [["+".join(("colour",) + names), [[*k, v] for k, v in sorted(changes.items())]]
-            for _, names, changes in ranked[:MAX_RULES]]
+        key = tuple(v.tobytes() for v, _ in seen_pairs)
+        if key in seen or all(np.array_equal(v, y) for v, y in seen_pairs):
+            continue  # the same grids as an earlier view, or the outputs already: no rule needed
+        seen.add(key)
+        found.extend(r for r in rules_between(seen_pairs, 1) if r not in found)
+    return found[:MAX_VIEW_RULES]
 
 
 def _generalises(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]) -> bool:

@@ -16,7 +16,8 @@ from functools import lru_cache
 import numpy as np
 from scipy import ndimage
 
-from induct.domains.arc.rules import RULE_PRIMITIVES, local_rules
+from induct.domains.arc import rules
+from induct.domains.arc.rules import RULE_PRIMITIVES
 
 __all__ = ["PRIMITIVES", "NUMPY_PRIMITIVES", "MAX_SIDE", "Obj", "Grid", "grid_value", "as_grid", "objects", "grid_key",
            "palette", "local_rules"]
@@ -559,6 +560,24 @@ NUMPY_PRIMITIVES = {
 }
 NUMPY_PRIMITIVES.update({f"c{c}": c for c in range(10)})
 NUMPY_PRIMITIVES.update(RULE_PRIMITIVES)
+
+RULE_VIEWS = tuple((name, NUMPY_PRIMITIVES[name]) for name in (
+    "rot90", "rot180", "rot270", "flip-h", "flip-v", "transpose", "antitranspose",
+    "crop-nonbg", "crop-blob-largest", "crop-blob-smallest", "top-half", "bottom-half", "left-half", "right-half",
+    "mirror-h", "mirror-v", "fractal", "overlay-parts", "keep-largest", "keep-smallest", "connect-lines",
+    "remove-specks", "gravity-down", "gravity-up", "gravity-left", "gravity-right",
+    "symmetrize-h", "symmetrize-v", "symmetrize-t")) + tuple(
+    (f"{name} {k}", (lambda name, k: lambda g: NUMPY_PRIMITIVES[name](g, k))(name, k))
+    for name in ("scale", "downscale") for k in (2, 3)) + tuple(
+    (f"tile {a} {b}", (lambda a, b: lambda g: _tile(g, a, b))(a, b)) for a in (1, 2, 3) for b in (1, 2, 3) if a * b > 1)
+"""The views of an input a rule may be read after: the DSL's one-grid primitives, scalings
+by 2 and 3, and tilings up to 3 × 3 (a program then applies the rule to that view)."""
+
+
+def local_rules(task) -> list[list]:
+    """arc.induct's ``RULE`` extractor: the rules a task's train pairs give, from each input
+    itself or from one of :data:`RULE_VIEWS` of it (see :mod:`induct.domains.arc.rules`)."""
+    return rules.local_rules(task, RULE_VIEWS)
 """The primitives on numpy grids (``uint8`` arrays), as the functions above take and give them."""
 
 
