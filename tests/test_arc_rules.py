@@ -67,7 +67,7 @@ def test_a_table_that_only_memorises_its_pairs_is_not_a_rule():
 
 def test_a_colour_map_is_a_rule_even_from_one_pair_and_shape_changes_give_none():
     rules = local_rules(_task([([[1, 2], [2, 0]], [[4, 2], [2, 0]])], ([[1]], [[4]]), "map"))
-    assert rules == [["colour", [[1, 4]]]]
+    assert rules[0] == ["colour", [[1, 4]]]
     assert local_rules(_task([([[1, 2]], [[1], [2]]), ([[3, 0]], [[3], [0]])], ([[1]], [[1]]), "turn")) == []
 
 
@@ -146,3 +146,22 @@ def test_a_rule_is_read_after_a_view_of_the_input_and_a_search_applies_it_there(
     assert f.solved and "rewrite" in str(f.best.program)
     predictive = f.predict(library, [task.metadata["test_inputs"][0]])
     assert max(predictive, key=predictive.get) == json.dumps(test[1])
+
+
+def test_a_rank_rule_reads_colours_by_their_rank_so_it_serves_a_test_of_new_colours():
+    # Each ring is filled with its own colour: a rule on colours would need to have seen the
+    # test's colour; on ranks (the ring's colour is the grid's most frequent but background)
+    # it has.
+    def ring(c):
+        return [[c, c, c, 0], [c, 0, c, 0], [c, c, c, 0]]
+
+    def filled(c):
+        return [[c, c, c, 0], [c, c, c, 0], [c, c, c, 0]]
+
+    task = _task([(ring(2), filled(2)), (ring(5), filled(5))], (ring(7), filled(7)), "rings")
+    rules = local_rules(task)
+    assert rules and all(r[0].startswith("rank") for r in rules)
+    assert rewrite(np.array(ring(7), dtype=np.uint8), rules[0]).tolist() == filled(7)
+    # a rank the grid lacks is refused, not guessed
+    with pytest.raises(ValueError, match="rank"):
+        rewrite(np.zeros((2, 2), dtype=np.uint8), ["rank", [[0, 1]]])

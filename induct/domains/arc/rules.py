@@ -17,14 +17,19 @@ the test input (on ARC-AGI-1's training tasks, 101 of the 144 tasks with a consi
 with the check, 4 of 43).  :func:`rewrite` applies a rule to any grid; a key its table lacks
 keeps its colour.
 
+A ``rank`` rule reads each grid's colours as their ranks in it (the background 0, then the
+most frequent colour 1, and so on), so that one rule serves pairs of different colours:
+"each ring is filled with its own colour" is one rule on ranks and none on colours that
+predicts a ring of a colour never seen.  Rules on colours are tried first.
+
 A rule may also hold between a *view* of each input and its output: the input turned,
 cropped, scaled or tiled, when that gives grids of the outputs' shapes (a recoloured
 upscaling, a tiling whose copies are marked).  Given the views (the grid DSL's one-grid
 primitives: ``semantics.RULE_VIEWS``), the extractor adds the best rule read after each
 view, and the search finds the program that applies it there, ``rewrite (scale $0 2) RULE``.
 
-A rule is a JSON list ``["colour+FEATURE+...", [[key..., colour], ...]]`` (the features its
-keys hold, joined by ``+``) holding only the keys whose colour changes, so that it is
+A rule is a JSON list ``["colour+FEATURE+...", [[key..., colour], ...]]`` (``rank+...``
+for a rule on ranks; the features its keys hold, joined by ``+``) holding only the keys whose colour changes, so that it is
 written, saved and read back like any constant.
 """
 
@@ -201,7 +206,17 @@ def _apply(table: dict[tuple, int], g: np.ndarray, names: Sequence[str]) -> np.n
 
 def rules_between(pairs: Sequence[tuple[np.ndarray, np.ndarray]], limit: int = MAX_RULES) -> list[list]:
     """Up to ``limit`` rules that take each first grid of ``pairs`` to its second (all of one
-    shape), the best first: fewest features, then smallest table."""
+    shape), the best first: fewest features, then smallest table; rules on colours before
+    rules on colour ranks."""
+    found = _fitted(pairs, limit, "colour")
+    by_rank = [(_ranks(x)[x], _ranks(x)[y]) for x, y in pairs]
+    if len(found) < limit and not all(np.array_equal(a, x) and np.array_equal(b, y)
+                                      for (a, b), (x, y) in zip(by_rank, pairs)):
+        found += _fitted(by_rank, limit - len(found), "rank")
+    return found
+
+
+def _fitted(pairs: Sequence[tuple[np.ndarray, np.ndarray]], limit: int, kind: str) -> list[list]:
     # A key of fewer features is coarser: when the key of every feature at once gives some
     # cell two colours, so does every key, and there is no rule.
     if not _consistent(pairs, FEATURES):
@@ -219,8 +234,20 @@ def rules_between(pairs: Sequence[tuple[np.ndarray, np.ndarray]], limit: int = M
                 continue
             ranked.append(((len(names), len(table)), names, changes))
     ranked.sort(key=lambda r: r[0])
-    return [["+".join(("colour",) + names), [[*k, v] for k, v in sorted(changes.items())]]
+    return [["+".join((kind,) + names), [[*k, v] for k, v in sorted(changes.items())]]
             for _, names, changes in ranked[:limit]]
+
+
+def _ranks(g: np.ndarray) -> np.ndarray:
+    """Each colour's rank in ``g`` (a lookup table): the background 0, the other colours of
+    ``g`` 1, 2 ... from the most frequent (ties: the smaller colour first), and a colour
+    ``g`` lacks 10 plus itself."""
+    counts = np.bincount(g.ravel(), minlength=10)
+    table = np.arange(10, 20, dtype=np.uint8)
+    table[0] = 0
+    for rank, colour in enumerate(sorted((c for c in range(1, 10) if counts[c]), key=lambda c: (-counts[c], c)), 1):
+        table[colour] = rank
+    return table
 
 
 def local_rules(task: Any, views: Sequence[tuple[str, Callable[[np.ndarray], np.ndarray]]] = ()) -> list[list]:
@@ -266,27 +293,43 @@ def _generalises(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence
 
 
 @lru_cache(maxsize=64)
-def _table(names: tuple, rows: tuple) -> dict[tuple, int]:
+def _table(kind: str, names: tuple, rows: tuple) -> dict[tuple, int]:
     found = cell_features(np.zeros((1, 1), dtype=np.uint8))
     width = 2 + sum(len(found[n]) for n in names)  # the colour, the features, the new colour
-    if any(len(row) != width or not 0 <= row[-1] <= 9 for row in rows):
-        raise ValueError(f"each row of a rule keyed on {'+'.join(('colour',) + names)} holds {width} numbers, "
-                         f"the last a colour")
+    top = 9 if kind == "colour" else 19
+    if any(len(row) != width or not 0 <= row[-1] <= top for row in rows):
+        raise ValueError(f"each row of a rule keyed on {'+'.join((kind,) + names)} holds {width} numbers, "
+                         f"the last from 0 to {top}")
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def rewrite(g: np.ndarray, rule: Sequence) -> np.ndarray:
-    """``g`` with each cell given the colour ``rule`` maps its key to (its own when unmapped)."""
+    """``g`` with each cell given the colour ``rule`` maps its key to (its own when unmapped).
+
+    A ``rank`` rule reads ``g``'s colours as their ranks in ``g`` (see :func:`_ranks`), so
+    one rule serves grids of different colours; its new colours are ranks of ``g``'s colours
+    (a rank ``g`` lacks fails) or 10 plus a fixed colour."""
     try:
         keyed, rows = rule
-        first, *rest = keyed.split("+")
+        kind, *rest = keyed.split("+")
         names = tuple(rest)
-        if first != "colour" or any(n not in FEATURES for n in names):
-            raise ValueError(f"unknown cell feature in rule: {names}")
-        table = _table(names, tuple(tuple(r) for r in rows))
+        if kind not in ("colour", "rank") or any(n not in FEATURES for n in names):
+            raise ValueError(f"unknown cell feature in rule: {keyed}")
+        table = _table(kind, names, tuple(tuple(r) for r in rows))
     except (AttributeError, TypeError, ValueError) as e:
         raise ValueError(f"not a rule: {e}") from None
-    return _apply(table, g, names)
+    if kind == "colour":
+        return _apply(table, g, names)
+    ranks = _ranks(g)
+    back = np.full(20, 255, dtype=np.uint8)
+    present = np.bincount(g.ravel(), minlength=10) > 0
+    back[ranks[present]] = np.flatnonzero(present)
+    back[10:] = np.arange(10)
+    back[0] = 0
+    out = back[_apply(table, ranks[g], names)]
+    if (out == 255).any():
+        raise ValueError("the rule gives a colour rank this grid lacks")
+    return out
 
 
 RULE_PRIMITIVES: dict[str, Callable] = {"rewrite": rewrite}
