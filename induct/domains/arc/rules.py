@@ -209,7 +209,7 @@ def rules_between(pairs: Sequence[tuple[np.ndarray, np.ndarray]], limit: int = M
     shape), the best first: fewest features, then smallest table; rules on colours before
     rules on colour ranks."""
     found = _fitted(pairs, limit, "colour")
-    by_rank = [(_ranks(x)[x], _ranks(x)[y]) for x, y in pairs]
+    by_rank = [(table[x], table[y]) for table, (x, y) in ((_ranks(x), (x, y)) for x, y in pairs)]
     if len(found) < limit and not all(np.array_equal(a, x) and np.array_equal(b, y)
                                       for (a, b), (x, y) in zip(by_rank, pairs)):
         found += _fitted(by_rank, limit - len(found), "rank")
@@ -263,7 +263,7 @@ def local_rules(task: Any, views: Sequence[tuple[str, Callable[[np.ndarray], np.
             return []
         pairs.append((x, y))
     found = rules_between(pairs) if all(x.shape == y.shape for x, y in pairs) else []
-    seen = {tuple(x.tobytes() for x, _ in pairs)}
+    seen = {tuple((x.shape, x.tobytes()) for x, _ in pairs)}
     for _, view in views:
         if len(found) >= MAX_VIEW_RULES:
             break
@@ -273,7 +273,7 @@ def local_rules(task: Any, views: Sequence[tuple[str, Callable[[np.ndarray], np.
             continue
         if any(v.shape != y.shape for v, y in seen_pairs):
             continue
-        key = tuple(v.tobytes() for v, _ in seen_pairs)
+        key = tuple((v.shape, v.tobytes()) for v, _ in seen_pairs)
         if key in seen or all(np.array_equal(v, y) for v, y in seen_pairs):
             continue  # the same grids as an earlier view, or the outputs already: no rule needed
         seen.add(key)
