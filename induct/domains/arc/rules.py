@@ -96,6 +96,10 @@ def _colour_sets(g: np.ndarray, axis: int) -> np.ndarray:
     return mask
 
 
+def _total(arrays) -> np.ndarray:
+    return np.sum(list(arrays), axis=0).astype(np.int16)
+
+
 def _compute(g: np.ndarray) -> dict[str, list[np.ndarray]]:
     h, w = g.shape
     sides = [_shifted(g, *d) for d in _SIDES]
@@ -124,11 +128,11 @@ def _compute(g: np.ndarray) -> dict[str, list[np.ndarray]]:
         "colour": [g],
         "sides": sides,                                         # the four neighbours' colours
         "around": sides + corners,                              # the eight neighbours' colours
-        "count4": [sum((s > 0).astype(np.int16) for s in sides)],
-        "count8": [sum((s > 0).astype(np.int16) for s in sides + corners)],
-        "filled8": [sum(((s > 0) << i).astype(np.int16) for i, s in enumerate(sides + corners))],
-        "same4": [sum(((s == g) << i).astype(np.int16) for i, s in enumerate(sides))],
-        "same8": [sum(((s == g) << i).astype(np.int16) for i, s in enumerate(sides + corners))],
+        "count4": [_total((s > 0).astype(np.int16) for s in sides)],
+        "count8": [_total((s > 0).astype(np.int16) for s in sides + corners)],
+        "filled8": [_total(((s > 0) << i).astype(np.int16) for i, s in enumerate(sides + corners))],
+        "same4": [_total(((s == g) << i).astype(np.int16) for i, s in enumerate(sides))],
+        "same8": [_total(((s == g) << i).astype(np.int16) for i, s in enumerate(sides + corners))],
         "rays": [_ray(g, *d) for d in _SIDES],                  # first colour met up, down, left, right
         "diagonal-rays": [_ray(g, *d) for d in _CORNERS],
         "enclosed": [(background & ~np.isin(labels, edge)).astype(np.int16)],

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import ndimage
@@ -561,13 +562,14 @@ NUMPY_PRIMITIVES = {
 NUMPY_PRIMITIVES.update({f"c{c}": c for c in range(10)})
 NUMPY_PRIMITIVES.update(RULE_PRIMITIVES)
 
-RULE_VIEWS = tuple((name, NUMPY_PRIMITIVES[name]) for name in (
+_VIEWED: Any = NUMPY_PRIMITIVES
+RULE_VIEWS: tuple[tuple[str, Any], ...] = tuple((name, _VIEWED[name]) for name in (
     "rot90", "rot180", "rot270", "flip-h", "flip-v", "transpose", "antitranspose",
     "crop-nonbg", "crop-blob-largest", "crop-blob-smallest", "top-half", "bottom-half", "left-half", "right-half",
     "mirror-h", "mirror-v", "fractal", "overlay-parts", "keep-largest", "keep-smallest", "connect-lines",
     "remove-specks", "gravity-down", "gravity-up", "gravity-left", "gravity-right",
     "symmetrize-h", "symmetrize-v", "symmetrize-t")) + tuple(
-    (f"{name} {k}", (lambda name, k: lambda g: NUMPY_PRIMITIVES[name](g, k))(name, k))
+    (f"{name} {k}", (lambda name, k: lambda g: _VIEWED[name](g, k))(name, k))
     for name in ("scale", "downscale") for k in (2, 3)) + tuple(
     (f"tile {a} {b}", (lambda a, b: lambda g: _tile(g, a, b))(a, b)) for a in (1, 2, 3) for b in (1, 2, 3) if a * b > 1)
 """The views of an input a rule may be read after: the DSL's one-grid primitives, scalings
