@@ -180,10 +180,11 @@ def _keys(g: np.ndarray, names: Sequence[str]) -> np.ndarray:
 _MIX = np.random.default_rng(0).integers(1, 2 ** 62, size=64, dtype=np.int64) | 1
 
 
-def _consistent(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]) -> bool:
+def _consistent(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str],
+                keys: list[np.ndarray] | None = None) -> bool:
     """Whether no key is given two colours (keys hashed and sorted: no table is built)."""
-    keys = np.concatenate([_keys(x, names) for x, _ in pairs]).astype(np.int64)
-    hashed = keys @ _MIX[:keys.shape[1]]
+    every = np.concatenate(keys if keys is not None else [_keys(x, names) for x, _ in pairs]).astype(np.int64)
+    hashed = every @ _MIX[:every.shape[1]]
     colours = np.concatenate([y.ravel() for _, y in pairs])
     order = np.lexsort((colours, hashed))
     hashed, colours = hashed[order], colours[order]
@@ -193,11 +194,12 @@ def _consistent(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[
 def fit_rule(pairs: Sequence[tuple[np.ndarray, np.ndarray]], names: Sequence[str]) -> dict[tuple, int] | None:
     """The table from each key (the cell's colour and ``names``' features) to its output
     colour over ``pairs`` of same-shaped grids, or None when a key is given two colours."""
-    if not _consistent(pairs, names):
+    keys = [_keys(x, names) for x, _ in pairs]
+    if not _consistent(pairs, names, keys):
         return None
     table: dict[tuple, int] = {}
-    for x, y in pairs:
-        for key, colour in zip(map(tuple, _keys(x, names).tolist()), y.ravel().tolist()):
+    for k, (_, y) in zip(keys, pairs):
+        for key, colour in zip(map(tuple, k.tolist()), y.ravel().tolist()):
             if table.setdefault(key, colour) != colour:
                 return None
     return table
