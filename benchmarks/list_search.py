@@ -11,7 +11,8 @@ with a 5 s timeout.  ``--domain text`` runs the same protocol on another registe
 domain's test splits with its grammar and deductions (strings are lists of characters, so
 text's map- and filter-shaped tasks get the list deductions).
 
-``--without concat`` adds a row with the domain's deductions less the named ones, so what
+``--sequential`` adds each deduction row with the last resorts run after the whole-program
+search rather than interleaved with it.  ``--without concat`` adds a row with the domain's deductions less the named ones, so what
 they add is measured side by side; ``--split train`` searches another split.
 ``--max-programs N`` gives each task a budget of N programs instead of seconds, so rows
 compare alike whatever else the machine is running.
@@ -39,10 +40,11 @@ from _common import metadata as _metadata  # noqa: E402  (commit, date, machine,
 
 
 def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: int, decompose: float = 0.0,
-                 deductions: tuple | None = None, label: str | None = None, max_programs: int | None = None) -> dict:
+                 deductions: tuple | None = None, label: str | None = None, max_programs: int | None = None,
+                 interleave: bool = True) -> dict:
     from induct.search import SearchConfig, solve_tasks
 
-    config = SearchConfig(timeout=timeout, decompose=decompose, max_programs=max_programs,
+    config = SearchConfig(timeout=timeout, decompose=decompose, max_programs=max_programs, interleave=interleave,
                           **({} if deductions is None else {"deductions": deductions}))
     started = time.monotonic()
 
@@ -62,7 +64,8 @@ def run_strategy(strategy: str, tasks: list, grammar, timeout: float, workers: i
                      "best": str(f.best.program) if f.solved and f.best else None,
                      "log_prior": f.best.log_prior if f.solved and f.best else None, "error": s.error})
     times = [r["time_to_solve"] for r in rows if r["solved"]]
-    return {"strategy": strategy, "decompose": decompose, "solved": len(times), "tasks": len(rows),
+    return {"strategy": strategy, "decompose": decompose, "interleave": interleave, "solved": len(times),
+            "tasks": len(rows),
             "median_time_to_solve": statistics.median(times) if times else None,
             "wall_seconds": time.monotonic() - started, "per_task": rows,
             "load_after": os.getloadavg()}
@@ -85,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without", default="",
                         help="with --deduction, also a row with the domain's deductions less these (comma-separated "
                              "names, e.g. concat): what those deductions add, side by side")
+    parser.add_argument("--sequential", action="store_true",
+                        help="with --deduction, also each deduction row with the last resorts run after the "
+                             "whole-program search instead of interleaved with it (SearchConfig.interleave)")
     parser.add_argument("--split", default=None, help="the domain's split to search (default: its test splits)")
     parser.add_argument("--max-programs", type=int, default=None,
                         help="a budget in programs per task instead of seconds (the same whatever the machine's "
@@ -134,17 +140,20 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--decompose: expected numbers in (0, 1), got {args.decompose!r}")
     if not shares or not all(0 < x < 1 for x in shares):
         parser.error(f"--decompose: expected numbers in (0, 1), got {args.decompose!r}")
-    runs = [] if (args.no_plain and args.deduction) else [(s, s, 0.0, domain.deductions) for s in strategies]
+    runs = [] if (args.no_plain and args.deduction) else [(s, s, 0.0, domain.deductions, True) for s in strategies]
     if args.deduction:
         for share in shares:
             at = "" if share == 0.25 else f" decompose {share:g}"
-            runs += [(f"{s}+deduction{at}", s, share, domain.deductions) for s in strategies]
+            runs += [(f"{s}+deduction{at}", s, share, domain.deductions, True) for s in strategies]
+            if args.sequential:
+                runs += [(f"{s}+deduction{at} sequential", s, share, domain.deductions, False) for s in strategies]
             if without:
                 fewer = tuple(d for d in domain.deductions if d.name not in without)
-                runs += [(f"{s}+deduction{at} without {','.join(sorted(without))}", s, share, fewer)
+                runs += [(f"{s}+deduction{at} without {','.join(sorted(without))}", s, share, fewer, True)
                          for s in strategies]
-    for label, s, decompose, deductions in runs:
-        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions, label, args.max_programs)
+    for label, s, decompose, deductions, interleave in runs:
+        r = run_strategy(s, tasks, grammar, timeout, args.workers, decompose, deductions, label, args.max_programs,
+                         interleave)
         r["commit"], r["date"], r["load_before"] = result["commit"], result["date"], result["load_before"]
         r["deductions"] = [d.name for d in deductions] if decompose else []
         result["strategies"][label] = r

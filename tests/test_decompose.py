@@ -1,5 +1,7 @@
 """Deduction: map-, filter- and rearrangement-shaped tasks are split into a search for a smaller function."""
 
+from dataclasses import replace
+
 import pytest
 
 from induct.errors import InductError
@@ -7,8 +9,8 @@ from induct.grammar import Grammar
 from induct.programs import parse_program
 from induct.programs.evaluation import compile_program
 from induct.search import SearchConfig, solve_task
-from induct.search.decompose import MAX_HOLE_SHARE, hole_shares
-from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction, Template
+from induct.search.decompose import MAX_HOLE_SHARE, hole_shares, subproblems
+from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction, Subproblem, Template
 from induct.tasks import Example, Task
 from induct.types import parse_type
 from induct.wake_sleep import TrainConfig
@@ -244,13 +246,30 @@ def test_positions_are_a_last_resort_behind_the_whole_program_search(lists_libra
 
 
 def test_a_last_resort_counts_every_program_tried(lists_library):
-    # the whole-program search fails on its budget less the holes' share, then the holes solve it
+    # run one after the other: the whole-program search fails on its budget less the holes'
+    # share, then the holes solve it
     task = _list_task("remove the third", lambda xs: xs[:2] + xs[3:])
     found = solve_task(task, Grammar.uniform(lists_library), "enumerate",
-                       SearchConfig(timeout=30, max_programs=20_000))
+                       SearchConfig(timeout=30, max_programs=20_000, interleave=False))
     assert found.solved and found.stats.strategy == "enumerate+deduction"
     assert 15_000 <= found.stats.programs_tried <= 21_000  # the enumerator stops at the end of a batch
     assert found.stats.programs_before_first_solution >= 15_000
+
+
+def test_interleaved_last_resorts_run_when_the_search_has_spent_their_share(lists_library):
+    # interleaved (the default): the whole-program search pauses after as many programs as
+    # the last resorts' share, and they solve the task then; every program counts
+    task = _list_task("remove the third", lambda xs: xs[:2] + xs[3:])
+    grammar = Grammar.uniform(lists_library)
+    found = solve_task(task, grammar, "enumerate", SearchConfig(timeout=30, max_programs=20_000))
+    applicable = [(last, w) for _, last, w in subproblems(task, lists_library, SearchConfig().deductions)]
+    shares = hole_shares(0.25, [w for _, w in applicable])
+    reserved = sum(s for (last, _), s in zip(applicable, shares) if last)
+    assert found.solved and found.stats.strategy == "enumerate+deduction"
+    assert int(reserved * 20_000) <= found.stats.programs_before_first_solution <= found.stats.programs_tried
+    assert found.stats.programs_tried < 15_000
+    sequential = solve_task(task, grammar, "enumerate", SearchConfig(timeout=30, max_programs=20_000, interleave=False))
+    assert found.entries[0].program == sequential.entries[0].program
 
 
 def test_a_rearrangement_is_gathered_from_positions_of_unique_values(lists_library):
@@ -440,3 +459,41 @@ def test_a_last_resort_hole_gets_the_time_the_holes_before_it_left(lists_library
     assert 0.9 <= given["anything [a]"] <= 1.0
     # the first hole's run found nothing at once: the second gets all that is left
     assert 1.8 <= given["anything [b]"] <= 2.0
+
+
+class _Unfinished:
+    """A last resort whose hole (the task itself) is searched but never makes a whole program."""
+
+    name = "unfinished"
+    last_resort = True
+    weight = 1.0
+
+    def split(self, task, library):
+        def assemble(hole):
+            raise InductError("no whole program")
+
+        yield Subproblem(Task(f"{task.name} [unfinished]", task.request_type, task.examples), assemble, "unfinished")
+
+
+def test_a_paused_search_resumes_where_it_stopped_when_the_last_resorts_fail(lists_library, monkeypatch):
+    # `cdr (cdr xs)` is the 30th program; the whole-program search pauses after 25 (the last
+    # resort's share of 100), the last resort fails, and the search goes on from program 25
+    from induct.search import strategies
+
+    inits = []
+    original = strategies.Enumerate.init
+
+    def counting_init(self, *args):
+        inits.append(args[0].name)
+        return original(self, *args)
+
+    monkeypatch.setattr(strategies.Enumerate, "init", counting_init)
+    task = _list_task("drop two", lambda xs: xs[2:])
+    config = SearchConfig(timeout=30, max_programs=400, deductions=(_Unfinished(),), stop_when_full=False)
+    sequential = solve_task(task, Grammar.uniform(lists_library), "enumerate", replace(config, interleave=False))
+    inits.clear()
+    found = solve_task(task, Grammar.uniform(lists_library), "enumerate", replace(config, max_programs=100))
+    assert inits == ["drop two", "drop two [unfinished]"]  # the task's own search was made once
+    assert found.solved and str(found.entries[0].program) == str(sequential.entries[0].program) == "(lambda (cdr (cdr $0)))"
+    # its first solution came after the pause and after the hole's own programs
+    assert found.stats.programs_before_first_solution > sequential.stats.programs_before_first_solution

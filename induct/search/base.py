@@ -56,6 +56,10 @@ class SearchConfig:
             the deductions (see :mod:`induct.search.decompose`); 0 turns them off.
         deductions: the deductions that may split a task (a domain's ``deductions``; by
             default the standard list-shaped ones, each applying where the DSL fits it).
+        interleave: with deductions marked ``last_resort``, the ordinary search pauses once
+            it has run as long as their share, they run on it, and it resumes where it
+            stopped; False runs it first on all of its share (see
+            :mod:`induct.search.decompose`).
         options: strategy-specific settings (e.g. MCMC's ``chains``).
     """
 
@@ -73,6 +77,7 @@ class SearchConfig:
     seed: int = 0
     decompose: float = 0.25
     deductions: tuple[Deduction, ...] = STANDARD_DEDUCTIONS
+    interleave: bool = True
     options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

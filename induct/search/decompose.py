@@ -20,6 +20,7 @@ from induct.errors import InductError
 from induct.programs import Program
 from induct.programs.evaluation import compile_program
 from induct.search.deductions import CaseSplit, Deduction, Subproblem
+from induct.search.driver import SteppableStrategy, run_steps, task_key
 from induct.search.frontier import Frontier, FrontierEntry, SearchStats
 from induct.tasks import Task
 from induct.types import arguments_of
@@ -56,6 +57,8 @@ def search_with_decompositions(search: Any, task: Task, grammar: Any, config: An
         return run.frontier()
     # The ordinary search, on what is left less the share kept for the last resorts.
     reserved = sum(share for _, share in after) + case_share
+    if config.interleave and reserved > 0 and (after or cases) and isinstance(search, SteppableStrategy):
+        return _interleaved(run, search, after, cases, case_share, reserved)
     if config.max_programs is None:
         whole_deadline = deadline - reserved * run.budget
         rest = config
@@ -220,6 +223,49 @@ class _DeductionRun:
         stats = SearchStats(self.tried, time.monotonic() - self.started, self.first, self.first_count,
                             self.timed_out, f"{self.search.name}+deduction")
         return Frontier(self.task.name, self.task.request_type, tuple(best), stats)
+
+
+def _interleaved(run: "_DeductionRun", search: SteppableStrategy, after: list[tuple[Subproblem, float]],
+                 cases: CaseSplit | None, case_share: float, reserved: float) -> Frontier:
+    """The ordinary search and the last resorts, interleaved: the ordinary search runs for as
+    long as the last resorts' share (``reserved``, of the budget in seconds or programs),
+    then they run on that share, then the ordinary search resumes where it paused, on what
+    it has left.  Each gets what it would get run one after the other, but a task that the
+    last resorts solve is solved early; a hole's own search is scheduled the same way, so a
+    last resort nested in a hole gets its time before the hole's budget is spent."""
+    task, grammar, config = run.task, run.grammar, run.config
+    state = search.init(task, grammar, config, task_key(config, task))
+    in_programs = config.max_programs is not None
+    total = (max(1, config.max_programs - run.tried - int(reserved * config.max_programs))  # type: ignore[operator]
+             if in_programs else None)
+    offset, before = time.monotonic() - run.started, run.tried
+    if in_programs:
+        pause = replace(config, max_programs=max(1, min(total, int(reserved * config.max_programs))))  # type: ignore[operator, type-var]
+        pause_deadline = run.deadline
+    else:
+        pause, pause_deadline = config, min(run.deadline, time.monotonic() + reserved * run.budget)
+    found = run_steps(search.name, state, search.step, task, pause, pause_deadline)
+    if found.solved or time.monotonic() >= run.deadline:
+        return _shifted(found, offset, before)
+    paused = found.stats.programs_tried
+    run.tried += paused  # the paused search counts toward the holes' statistics
+    # The last resorts, on their share; all the time left when the ordinary search is done.
+    resume_deadline = run.deadline
+    if not state.done and not in_programs:
+        run.deadline = min(resume_deadline, time.monotonic() + reserved * run.budget)
+    solved = (bool(after) and run.holes(after, fill=True, keep=case_share)) or (
+        cases is not None and run.cases(cases, case_share))
+    run.deadline = resume_deadline
+    run.timed_out = time.monotonic() >= resume_deadline
+    if solved:
+        return run.frontier()
+    # (the ordinary search's own count, which its frontier holds, is counted once)
+    if state.done:
+        return _shifted(found, time.monotonic() - run.started - found.stats.seconds, run.tried - paused)
+    offset = time.monotonic() - run.started
+    resumed = replace(config, max_programs=total) if in_programs else config
+    found = run_steps(search.name, state, search.step, task, resumed, run.deadline)
+    return _shifted(found, offset, run.tried - paused)
 
 
 def _hole_key(hole: Task) -> str:
