@@ -1,6 +1,7 @@
 """The one search driver: strategies as init/step pairs, the driver owning time and the frontier."""
 
 import time
+from dataclasses import replace
 
 import pytest
 
@@ -90,3 +91,26 @@ def test_max_programs_is_the_drivers_budget(lists):
     finally:
         STRATEGIES._added.pop("forever", None)
     assert frontier.stats.programs_tried == 50_000 and not frontier.stats.timed_out
+
+
+@pytest.mark.parametrize("name", ("enumerate", "bottom_up"))
+def test_a_search_paused_on_the_clock_resumes_where_it_stopped(name, lists):
+    """``run_steps(pause=...)`` stops between steps, before the deadline: the state is not
+    done, and a second ``run_steps`` on it goes on to the same first solution as one run."""
+    task = _task("last", lambda xs: xs[-1:])  # some thousands of programs in
+    strategy = STRATEGIES[name]
+    config = SearchConfig(timeout=60, stop_when_full=True, max_frontier=1)
+    whole = driver.drive(strategy, task, lists, config, time.monotonic() + 60)
+    assert whole.solved and whole.stats.programs_tried > 1000
+
+    state = strategy.init(task, lists, config, driver.task_key(config, task))
+    now = time.monotonic()
+    paused = driver.run_steps(name, state, strategy.step, task, config, now + 60, pause=now)
+    assert paused.stats.programs_tried == 0 and not state.done and not paused.stats.timed_out
+    half = whole.stats.programs_tried // 2
+    paused = driver.run_steps(name, state, strategy.step, task, replace(config, max_programs=half),
+                              time.monotonic() + 60, pause=time.monotonic() + 60)
+    assert 0 < state.tried < whole.stats.programs_tried and not state.done and not paused.solved
+    resumed = driver.run_steps(name, state, strategy.step, task, config, time.monotonic() + 60)
+    assert resumed.solved and str(resumed.best.program) == str(whole.best.program)
+    assert resumed.stats.programs_tried == whole.stats.programs_tried  # counted from the start, not restarted

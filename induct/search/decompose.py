@@ -240,11 +240,11 @@ def _interleaved(run: "_DeductionRun", search: SteppableStrategy, after: list[tu
              if in_programs else None)
     offset, before = time.monotonic() - run.started, run.tried
     if in_programs:
-        pause = replace(config, max_programs=max(1, min(total, int(reserved * config.max_programs))))  # type: ignore[operator, type-var]
-        pause_deadline = run.deadline
+        first = replace(config, max_programs=max(1, min(total, int(reserved * config.max_programs))))  # type: ignore[operator, type-var]
+        pause = None
     else:
-        pause, pause_deadline = config, min(run.deadline, time.monotonic() + reserved * run.budget)
-    found = run_steps(search.name, state, search.step, task, pause, pause_deadline)
+        first, pause = config, time.monotonic() + reserved * run.budget
+    found = run_steps(search.name, state, search.step, task, first, run.deadline, pause=pause)
     if found.solved or time.monotonic() >= run.deadline:
         return _shifted(found, offset, before)
     paused = found.stats.programs_tried

@@ -112,15 +112,22 @@ def drive(strategy: SteppableStrategy, task: Task, grammar: Any, config: SearchC
 
 def run_steps(name: str, state: Any, step: Callable[[Any, Budget], tuple[Any, list[Found]]], task: Task,
               config: SearchConfig, deadline: float,
-              progress: Callable[[int, int], None] | None = None) -> Frontier:
-    """:func:`drive` from a state already made (``name`` is the strategy's, for the stats)."""
+              progress: Callable[[int, int], None] | None = None, pause: float | None = None) -> Frontier:
+    """:func:`drive` from a state already made (``name`` is the strategy's, for the stats).
+
+    With ``pause`` (an instant before ``deadline``), no step starts after it: the state is
+    left between two steps, so a later ``run_steps`` resumes it where it stopped.  The steps
+    themselves keep to ``deadline``, since a step the clock stops may not be resumable."""
     builder = FrontierBuilder(task, name, config.max_frontier)
     limit = config.max_programs if config.max_programs is not None else math.inf
     stop_when_full = config.stop_when_full and config.likelihood == "exact"
     timed_out = False
     while not state.done and state.tried < limit:
-        if time.monotonic() >= deadline:
+        now = time.monotonic()
+        if now >= deadline:
             timed_out = True
+            break
+        if pause is not None and now >= pause:
             break
         programs = int(min(STEP_PROGRAMS, limit - state.tried))
         state, found = step(state, Budget(programs, deadline))
