@@ -243,7 +243,10 @@ def _interleaved(run: "_DeductionRun", search: SteppableStrategy, after: list[tu
         first = replace(config, max_programs=max(1, min(total, int(reserved * config.max_programs))))  # type: ignore[operator, type-var]
         pause = None
     else:
-        first, pause = config, time.monotonic() + reserved * run.budget
+        # no later than the last resorts' share before the deadline: what the holes searched
+        # first have spent comes out of the ordinary search's first stretch, not out of theirs
+        first, pause = config, min(time.monotonic() + reserved * run.budget,
+                                   run.deadline - reserved * run.budget)
     found = run_steps(search.name, state, search.step, task, first, run.deadline, pause=pause)
     if found.solved or time.monotonic() >= run.deadline:
         return _shifted(found, offset, before)
