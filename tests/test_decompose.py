@@ -497,3 +497,39 @@ def test_a_paused_search_resumes_where_it_stopped_when_the_last_resorts_fail(lis
     assert found.solved and str(found.entries[0].program) == str(sequential.entries[0].program) == "(lambda (cdr (cdr $0)))"
     # its first solution came after the pause and after the hole's own programs
     assert found.stats.programs_before_first_solution > sequential.stats.programs_before_first_solution
+
+
+class _Early(_Unfinished):
+    """As :class:`_Unfinished`, but searched before the whole-program search, on three times the share."""
+
+    name = "early"
+    last_resort = False
+    weight = 3.0
+
+
+def test_interleaved_last_resorts_keep_their_share_when_the_holes_searched_first_spent_theirs(lists_library,
+                                                                                               monkeypatch):
+    # no program fits (one input, two outputs): the early hole spends its 0.675 of the budget,
+    # and the last resort still gets its 0.225 (not the 0.1 left after the ordinary search's
+    # first stretch of 0.225)
+    import time
+
+    from induct.search import decompose
+
+    left = []
+    original = decompose._DeductionRun.holes
+
+    def holes(self, subs, fill=False, keep=0.0):
+        if fill and self.task.name == "contradiction":  # not the holes' own (nested) last resorts
+            left.append(self.deadline - time.monotonic())
+        return original(self, subs, fill, keep)
+
+    monkeypatch.setattr(decompose._DeductionRun, "holes", holes)
+    task = Task("contradiction", parse_type("list(int) -> list(int)"),
+                (Example(([1, 2],), [1]), Example(([1, 2],), [2])))
+    shares = hole_shares(0.8, [_Early.weight, _Unfinished.weight])
+    assert shares == pytest.approx([0.675, 0.225])
+    config = SearchConfig(timeout=4, decompose=0.8, deductions=(_Early(), _Unfinished()))
+    found = solve_task(task, Grammar.uniform(lists_library), "enumerate", config)
+    assert not found.solved and len(left) == 1
+    assert left[0] >= 0.65  # of its 0.9 s; 0.4 s when the pause did not heed the deadline
