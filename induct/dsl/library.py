@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping
 
-from induct.dsl.task_literals import bind_family, literal_value, split_literal
+from induct.dsl.task_literals import MAX_CONSTANTS, bind_family, literal_value, split_literal
 from induct.errors import EvaluationError, InductError
 from induct.programs import (
     Invented, Primitive, Program, check_type, compile_program, infer_type, parse_program,
@@ -182,7 +182,8 @@ class Library:
             if extractor is None:
                 raise InductError(f"literal family {family} needs its extractor {extractor_name!r}, and the "
                                   f"library was read without its semantics")
-            bound[family] = bind_family(family, self.type_of(family), extractor, task)
+            bound[family] = bind_family(family, self.type_of(family), extractor, task,
+                                        getattr(extractor, "max_constants", MAX_CONSTANTS))
         return replace(self, bound=bound)
 
     def constants(self, family: str) -> tuple[str, ...] | None:

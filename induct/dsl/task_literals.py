@@ -26,7 +26,9 @@ __all__ = ["EXTRACTORS", "MAX_CONSTANTS", "literal_name", "literal_value", "spli
            "bind_family", "output_strings", "output_ints"]
 
 MAX_CONSTANTS = 8
-"""At most this many constants per family and task (the most strongly suggested first)."""
+"""At most this many constants per family and task (the most strongly suggested first),
+unless the extractor says otherwise: a function attribute ``max_constants`` (a grid
+palette keeps all ten colours, the rarest among them the one a task hides its cells with)."""
 
 # Characters that separate tokens in programs or grammar files; inside a constant they are
 # written as JSON \\u escapes, so that a constant is always one token.

@@ -17,11 +17,13 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from induct.domains.arc import rules
+from induct.domains.arc import parts, rules
+from induct.domains.arc.completion import COMPLETION_PRIMITIVES
+from induct.domains.arc.parts import PART_PRIMITIVES
 from induct.domains.arc.rules import RULE_PRIMITIVES
 
 __all__ = ["PRIMITIVES", "NUMPY_PRIMITIVES", "MAX_SIDE", "Obj", "Grid", "grid_value", "as_grid", "objects", "grid_key",
-           "palette", "local_rules"]
+           "palette", "local_rules", "part_selectors"]
 
 MAX_SIDE = 60
 """Largest side a program may build: twice ARC's largest grid (30)."""
@@ -561,6 +563,8 @@ NUMPY_PRIMITIVES = {
 }
 NUMPY_PRIMITIVES.update({f"c{c}": c for c in range(10)})
 NUMPY_PRIMITIVES.update(RULE_PRIMITIVES)
+NUMPY_PRIMITIVES.update(PART_PRIMITIVES)
+NUMPY_PRIMITIVES.update(COMPLETION_PRIMITIVES)
 
 _VIEWED: Any = NUMPY_PRIMITIVES
 RULE_VIEWS: tuple[tuple[str, Any], ...] = tuple((name, _VIEWED[name]) for name in (
@@ -665,6 +669,12 @@ PRIMITIVES = {name: _primitive(v) for name, v in NUMPY_PRIMITIVES.items()}
 """The primitives as the grammar's programs run them: grids are lists of rows of colours."""
 
 
+def part_selectors(task) -> list[list[str]]:
+    """arc.induct's ``PART`` extractor: the selectors of a part of each train input that is
+    its output (see :mod:`induct.domains.arc.parts`)."""
+    return parts.part_selectors(task)
+
+
 def palette(task) -> list[int]:
     """The colours of a task's train inputs and outputs, the most frequent first (ties: the
     smaller colour first): the values of arc.induct's task-bound ``COLOR`` family."""
@@ -674,3 +684,6 @@ def palette(task) -> list[int]:
             for row in grid:
                 counts.update(int(c) for c in row)
     return [c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+palette.max_constants = 10  # type: ignore[attr-defined]  # every colour: the rarest may matter most
