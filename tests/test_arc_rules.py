@@ -165,3 +165,30 @@ def test_a_rank_rule_reads_colours_by_their_rank_so_it_serves_a_test_of_new_colo
     # a rank the grid lacks is refused, not guessed
     with pytest.raises(ValueError, match="rank"):
         rewrite(np.zeros((2, 2), dtype=np.uint8), ["rank", [[0, 1]]])
+
+
+def test_a_shape_takes_the_colour_of_its_marker_cell_and_a_shape_with_a_hole_is_told_apart():
+    def shapes(spec, h=8, w=8):
+        x = np.zeros((h, w), dtype=np.uint8)
+        y = x.copy()
+        for r, c, marker in spec:   # a 2 x 3 bar of 5 with one marker cell at its start
+            x[r:r + 2, c:c + 3] = 5
+            x[r, c] = marker
+            y[r:r + 2, c:c + 3] = marker
+        return x.tolist(), y.tolist()
+
+    pairs = [shapes([(0, 0, 2), (4, 4, 3)]), shapes([(1, 4, 3), (5, 0, 4)]), shapes([(0, 3, 4), (5, 3, 2)])]
+    test = shapes([(3, 1, 4), (0, 5, 2)])
+    rules = local_rules(_task(pairs, test, "marker"))
+    assert rules and "marker" in rules[0][0]
+    assert rewrite(np.array(test[0], dtype=np.uint8), rules[0]).tolist() == test[1]
+    # the features of a ring and a bar: the ring encloses one cell, and two bars are alike
+    g = np.zeros((6, 9), dtype=np.uint8)
+    g[0:3, 0:3] = 1
+    g[1, 1] = 0
+    g[4, 0:3] = 2
+    g[4, 5:8] = 2
+    found = cell_features(g)
+    assert found["holes"][0][0, 0] == 1 and found["holes"][0][4, 0] == 0
+    assert found["alike"][0][4, 0] == 2 and found["alike"][0][0, 0] == 1
+    assert found["border"][0][0, 0] == 1 and found["border"][0][4, 5] == 0

@@ -124,6 +124,7 @@ def _compute(g: np.ndarray) -> dict[str, list[np.ndarray]]:
             boxed[box] = 1
     rows, cols = np.arange(h)[:, None], np.arange(w)[None, :]
     rowset, colset = _colour_sets(g, 1), _colour_sets(g, 0)
+    marker, holes, alike, border = _shape_features(g)
     return {
         "colour": [g],
         "sides": sides,                                         # the four neighbours' colours
@@ -146,12 +147,52 @@ def _compute(g: np.ndarray) -> dict[str, list[np.ndarray]]:
         "line-colours": [np.broadcast_to(rowset[:, None], (h, w)), np.broadcast_to(colset[None, :], (h, w))],
         "line-counts": [np.broadcast_to(np.minimum(filled.sum(1, keepdims=True), 10), (h, w)).astype(np.int16),
                         np.broadcast_to(np.minimum(filled.sum(0, keepdims=True), 10), (h, w)).astype(np.int16)],
+        "marker": [marker],
+        "holes": [holes],
+        "alike": [alike],
+        "border": [border],
     }
+
+
+def _shape_features(g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each cell off the background: the rarest colour of its group of touching cells of
+    any colour (its *marker*: a shape's one odd cell), the background cells its one-colour
+    shape encloses (at most 3), how many shapes in the grid have its shape (at most 3), and
+    whether its shape touches the border; 0 on the background."""
+    h, w = g.shape
+    marker, holes, alike, border = (np.zeros((h, w), dtype=np.int16) for _ in range(4))
+    blobs, n = ndimage.label(g != 0, _EIGHT)
+    for k, box in enumerate(ndimage.find_objects(blobs), 1):
+        if box is None:
+            continue
+        here = blobs[box] == k
+        counts = np.bincount(g[box][here], minlength=10)
+        present = np.flatnonzero(counts)
+        rare = present[np.argmin(counts[present])]
+        marker[box] = np.where(here, rare, marker[box])
+    shapes: dict[bytes, list] = {}
+    for colour in np.unique(g):
+        if colour == 0:
+            continue
+        lab, _ = ndimage.label(g == colour, _FOUR)
+        for k, box in enumerate(ndimage.find_objects(lab), 1):
+            if box is None:
+                continue
+            here = lab[box] == k
+            inside = int((ndimage.binary_fill_holes(here) & ~here).sum())
+            holes[box] = np.where(here, min(inside, 3), holes[box])
+            touching = box[0].start == 0 or box[1].start == 0 or box[0].stop == h or box[1].stop == w
+            border[box] = np.where(here, int(touching), border[box])
+            shapes.setdefault(here.shape + (here.tobytes(),), []).append((box, here))
+    for same in shapes.values():
+        for box, here in same:
+            alike[box] = np.where(here, min(len(same), 3), alike[box])
+    return marker, holes, alike, border
 
 
 FEATURES: tuple[str, ...] = ("sides", "around", "count4", "count8", "filled8", "same4", "same8", "rays",
                              "diagonal-rays", "enclosed", "size", "size-rank", "in-box", "parity", "period3",
-                             "line-filled", "line-colours", "line-counts")
+                             "line-filled", "line-colours", "line-counts", "marker", "holes", "alike", "border")
 """The cell features a rule may key on besides the cell's colour, the simplest first."""
 
 FEATURE_SETS: tuple[tuple[str, ...], ...] = ((),) + tuple((f,) for f in FEATURES) + tuple(
