@@ -7,8 +7,8 @@ encloses.  Which piece is a choice read from the train pairs, as a constant is: 
 (its bounding box as it lies in the grid, the part's own cells alone, or the inside of
 that box), and the property whose extreme picks the part (its size, its height, how many
 parts share its shape ...).  A selector fits a task when, on every train pair, the part it
-picks, turned or flipped the same way on every pair, is the output; the search then finds
-that turn, ``(rot90 (select-part $0 PART))``.
+picks, turned or flipped (or scaled up) the same way on every pair, is the output; the
+search then finds that turn, ``(rot90 (select-part $0 PART))``.
 
 :func:`part_selectors` lists the selectors that fit a task, the simplest first (properties
 in :data:`FEATURES` order, then segmentations, then drawings); :func:`select_part` applies
@@ -202,14 +202,31 @@ def select_part(g: np.ndarray, selector: Sequence) -> np.ndarray:
     return np.ascontiguousarray(out)
 
 
+def _fits(d: np.ndarray | None, y: np.ndarray) -> set[tuple[int, int]]:
+    """The ``(turn, scale)`` pairs under which the drawn part ``d`` is ``y``: the part
+    turned and flipped, then each cell made a ``scale × scale`` block (1: as it is)."""
+    if d is None:
+        return set()
+    found = set()
+    for t, turn in enumerate(_TURNS):
+        e = turn(d)
+        if y.shape[0] % e.shape[0] or y.shape[1] % e.shape[1]:
+            continue
+        k = y.shape[0] // e.shape[0]
+        if k * e.shape[1] == y.shape[1] and k <= 4 and \
+                np.array_equal(np.repeat(np.repeat(e, k, 0), k, 1) if k > 1 else e, y):
+            found.add((t, k))
+    return found
+
+
 def part_selectors(task: Any) -> list[list[str]]:
     """The selectors that pick each train output from its input (each output that part, or
-    that part turned or flipped, the same turn on every pair), the simplest first: at most
-    :data:`MAX_SELECTORS`.  None when an output is the input's own shape or larger."""
+    that part turned or flipped, or scaled up, the same way on every pair), the simplest
+    first: at most :data:`MAX_SELECTORS`.  None when an output is larger than its input."""
     pairs = []
     for e in task.examples:
         x, y = np.asarray(e.inputs[0], dtype=np.uint8), np.asarray(e.output, dtype=np.uint8)
-        if x.ndim != 2 or y.ndim != 2 or x.size == 0 or y.size == 0 or y.size >= x.size:
+        if x.ndim != 2 or y.ndim != 2 or x.size == 0 or y.size == 0 or y.size > x.size:
             return []
         pairs.append((x, y))
     found = []
@@ -223,15 +240,14 @@ def part_selectors(task: Any) -> list[list[str]]:
             # for each pair, the turns under which each part is the output
             fits = []
             for (x, y), parts in zip(pairs, every):
-                fits.append([{t for t, turn in enumerate(_TURNS)
-                              if (d := _drawn(x, p, drawing)) is not None and turn(d).shape == y.shape
-                              and np.array_equal(turn(d), y)} for p in parts])
+                fits.append([set() if p.box == (0, x.shape[0], 0, x.shape[1])  # the whole grid is no part
+                             else _fits(_drawn(x, p, drawing), y) for p in parts])
             if not all(any(f) for f in fits):
                 continue
             features = [_features(x, parts, drawing) for (x, _), parts in zip(pairs, every)]
             for rank, feature in enumerate(FEATURES):
                 for direction in ("max", "min"):
-                    turns = set(range(len(_TURNS)))
+                    turns = {(t, k) for t in range(len(_TURNS)) for k in range(1, 5)}
                     for fit, values in zip(fits, features):
                         k = _pick(values[feature], direction)
                         turns &= fit[k] if k is not None else set()
