@@ -138,3 +138,38 @@ def test_the_palette_keeps_every_colour_so_a_search_finds_the_rarest_as_the_cove
     assert f.solved
     predictive = f.predict(library, [task.metadata["test_inputs"][0]])
     assert max(predictive, key=predictive.get) == json.dumps(test[1])
+
+
+def _bands(seed):
+    # three 3 x 4 bands cut by lines of 5; each output cell is 6 where exactly one band's
+    # cell is filled (whatever its colour), else 0
+    rng = np.random.default_rng(seed)
+    bands = [rng.integers(0, 2, size=(3, 4)) * rng.integers(1, 4, size=(3, 4)) for _ in range(3)]
+    line = np.full((1, 4), 5)
+    x = np.vstack([bands[0], line, bands[1], line, bands[2]]).astype(np.uint8)
+    y = np.where(sum((b != 0).astype(int) for b in bands) == 1, 6, 0).astype(np.uint8)
+    return x.tolist(), y.tolist()
+
+
+def test_a_stack_rule_makes_each_cell_from_the_parts_and_a_search_applies_it():
+    from induct.domain import get_domain
+    from induct.domains.arc.stacks import combine, stack_rules
+    from induct.grammar import Grammar
+    from induct.search import SearchConfig, solve_tasks
+
+    task = arc_task("bands", [_bands(s) for s in range(4)], [_bands(9)], "training")
+    rules = stack_rules(task)
+    assert rules and rules[0][:2] == ["lines:5", "filled"]
+    test_x, test_y = task.metadata["test_inputs"][0], task.metadata["test_outputs"][0]
+    assert combine(np.asarray(test_x, dtype=np.uint8), rules[0]).tolist() == test_y
+    library = get_domain("arc").load_library()
+    f = solve_tasks([task], Grammar.uniform(library), "enumerate", SearchConfig(timeout=10, max_frontier=3),
+                    workers=0)["bands"]
+    assert f.solved and "STACK=" in str(f.best.program)
+    predictive = f.predict(library, [test_x])
+    assert max(predictive, key=predictive.get) == json.dumps(test_y)
+    # a stack the rule never saw fails rather than guess, and a malformed rule is refused
+    with pytest.raises(ValueError, match="not seen"):
+        combine(np.asarray(test_x, dtype=np.uint8), ["lines:5", "filled", [[0, 0, 0, 0]]])
+    with pytest.raises(ValueError, match="not a"):
+        combine(np.asarray(test_x, dtype=np.uint8), ["lines:5", "shade", []])

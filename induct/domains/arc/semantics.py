@@ -17,13 +17,14 @@ from typing import Any
 import numpy as np
 from scipy import ndimage
 
-from induct.domains.arc import parts, rules
+from induct.domains.arc import parts, rules, stacks
 from induct.domains.arc.completion import COMPLETION_PRIMITIVES
 from induct.domains.arc.parts import PART_PRIMITIVES
+from induct.domains.arc.stacks import STACK_PRIMITIVES
 from induct.domains.arc.rules import RULE_PRIMITIVES
 
 __all__ = ["PRIMITIVES", "NUMPY_PRIMITIVES", "MAX_SIDE", "Obj", "Grid", "grid_value", "as_grid", "objects", "grid_key",
-           "palette", "local_rules", "part_selectors"]
+           "palette", "local_rules", "part_selectors", "stack_rules"]
 
 MAX_SIDE = 60
 """Largest side a program may build: twice ARC's largest grid (30)."""
@@ -565,6 +566,7 @@ NUMPY_PRIMITIVES.update({f"c{c}": c for c in range(10)})
 NUMPY_PRIMITIVES.update(RULE_PRIMITIVES)
 NUMPY_PRIMITIVES.update(PART_PRIMITIVES)
 NUMPY_PRIMITIVES.update(COMPLETION_PRIMITIVES)
+NUMPY_PRIMITIVES.update(STACK_PRIMITIVES)
 
 _VIEWED: Any = NUMPY_PRIMITIVES
 RULE_VIEWS: tuple[tuple[str, Any], ...] = tuple((name, _VIEWED[name]) for name in (
@@ -673,6 +675,12 @@ def part_selectors(task) -> list[list[str]]:
     """arc.induct's ``PART`` extractor: the selectors of a part of each train input that is
     its output (see :mod:`induct.domains.arc.parts`)."""
     return parts.part_selectors(task)
+
+
+def stack_rules(task) -> list[list]:
+    """arc.induct's ``STACK`` extractor: the rules that make each train output cell by cell
+    from its input's parts (see :mod:`induct.domains.arc.stacks`)."""
+    return stacks.stack_rules(task)
 
 
 def palette(task) -> list[int]:
