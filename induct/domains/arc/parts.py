@@ -74,21 +74,22 @@ def _components(g: np.ndarray, mask: np.ndarray, structure: np.ndarray) -> list[
     return found
 
 
+def spans(cuts: list[int], n: int) -> list[tuple[int, int]]:
+    """The runs ``(start, stop)`` of ``range(n)`` between the indices ``cuts`` (none empty)."""
+    out, start = [], 0
+    for cut in cuts + [n]:
+        if cut > start:
+            out.append((start, cut))
+        start = cut + 1
+    return out
+
+
 def _cells(g: np.ndarray) -> list[_Part]:
     h, w = g.shape
     rows = [r for r in range(h) if g[r, 0] != 0 and (g[r] == g[r, 0]).all()]
     cols = [c for c in range(w) if g[0, c] != 0 and (g[:, c] == g[0, c]).all()]
     if not rows and not cols:
         return []
-
-    def spans(cuts: list[int], n: int) -> list[tuple[int, int]]:
-        out, start = [], 0
-        for cut in cuts + [n]:
-            if cut > start:
-                out.append((start, cut))
-            start = cut + 1
-        return out
-
     return [_Part((a, b, c, d), np.ones((b - a, d - c), dtype=bool))
             for a, b in spans(rows, h) for c, d in spans(cols, w)]
 

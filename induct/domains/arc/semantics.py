@@ -19,7 +19,7 @@ from scipy import ndimage
 
 from induct.domains.arc import parts, rules, stacks
 from induct.domains.arc.completion import COMPLETION_PRIMITIVES
-from induct.domains.arc.parts import PART_PRIMITIVES
+from induct.domains.arc.parts import PART_PRIMITIVES, spans
 from induct.domains.arc.stacks import STACK_PRIMITIVES
 from induct.domains.arc.rules import RULE_PRIMITIVES
 
@@ -161,13 +161,6 @@ def _split_parts(g) -> list[np.ndarray]:
     cols = [c for c in range(w) if g[0, c] != 0 and (g[:, c] == g[0, c]).all()]
     if not rows and not cols:
         raise ValueError("no separator")
-    def spans(cuts, n):
-        out, start = [], 0
-        for cut in cuts + [n]:
-            if cut > start:
-                out.append((start, cut))
-            start = cut + 1
-        return out
     parts = [g[a:b, c:d] for a, b in spans(rows, h) for c, d in spans(cols, w)]
     if len(parts) < 2:
         raise ValueError("one part")

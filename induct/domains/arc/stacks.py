@@ -24,19 +24,12 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from induct.domains.arc.parts import spans
+
 __all__ = ["MAX_STACK_RULES", "cut", "combine", "stack_rules"]
 
 MAX_STACK_RULES = 3
 """At most this many stack rules per task."""
-
-
-def _spans(cuts: list[int], n: int) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for c in cuts + [n]:
-        if c > start:
-            out.append((start, c))
-        start = c + 1
-    return out
 
 
 def cut(g: np.ndarray, how: str) -> list[np.ndarray]:
@@ -51,7 +44,7 @@ def cut(g: np.ndarray, how: str) -> list[np.ndarray]:
     if kind == "lines":
         rows = [r for r in range(h) if (g[r] == n).all()]
         cols = [c for c in range(w) if (g[:, c] == n).all()]
-        parts = [g[a:b, c:d] for a, b in _spans(rows, h) for c, d in _spans(cols, w)]
+        parts = [g[a:b, c:d] for a, b in spans(rows, h) for c, d in spans(cols, w)]
     elif kind in ("rows", "cols") and 2 <= n <= 4:
         size = (h if kind == "rows" else w) // n
         if size == 0 or size * n != (h if kind == "rows" else w):
