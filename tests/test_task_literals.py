@@ -147,3 +147,20 @@ def test_an_unbound_family_fails_when_run_and_a_library_without_families_binds_t
     assert lib.run(Primitive("S"), []) is FAILED
     plain = parse_library("type char, list(a)\nrev : list(a) -> list(a)\n", check_semantics=False)
     assert plain.bind(SUFFIX) is plain
+
+
+def test_an_extractor_may_keep_more_constants_than_the_default_eight():
+    from dataclasses import replace
+
+    lib = parse_library(SMALL, check_semantics=False)
+
+    def letters(task):
+        return [[c] for c in "abcdefghijkl"]
+
+    def some(task):
+        return letters(task)
+
+    letters.max_constants = 10  # type: ignore[attr-defined]
+    bound = Grammar.uniform(replace(lib, extractors={"S": letters})).bind(SUFFIX).library
+    assert len(bound.constants("S")) == 10
+    assert len(Grammar.uniform(replace(lib, extractors={"S": some})).bind(SUFFIX).library.constants("S")) == 8
