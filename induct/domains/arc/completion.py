@@ -31,11 +31,12 @@ MIN_COMPARED = 0.25
 """A symmetry counts only when it compares at least this share of the visible cells."""
 
 
-def _mirrors(h: int, w: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-    """The candidate symmetries of an ``h × w`` grid, by family: for each, arrays ``(a, b,
-    c, d)``, one entry per candidate, that map a cell ``(r, k)`` to ``(a + b*r + c*k, ...)``:
-    rows ``a - r`` (mirror about a row line), columns ``a - k``, both (a half turn), and
-    the two diagonal mirrors."""
+def _mirrors(h: int, w: int) -> list[tuple]:
+    """The candidate symmetries of an ``h × w`` grid, by family: for each family a tuple
+    ``(row offsets, row from r, row from k, col offsets, col from r, col from k)`` (the
+    offsets one per candidate) mapping a cell ``(r, k)`` to ``(offset + a*r + b*k, ...)``:
+    mirrors about a row line and about a column line, half turns, and the two diagonal
+    mirrors."""
     rs = np.arange(h - 1 - h // 2, h - 1 + h // 2 + 1)
     cs = np.arange(w - 1 - w // 2, w - 1 + w // 2 + 1)
     side = min(h, w)
