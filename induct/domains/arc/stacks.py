@@ -20,6 +20,7 @@ A cut is ``"lines:C"`` (the parts between full lines of colour ``C``), ``"rows:K
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -136,13 +137,19 @@ def _generalises(rows: Sequence[tuple[list[np.ndarray], np.ndarray]], mode: str)
     return True
 
 
+@lru_cache(maxsize=64)
+def _table(rows: tuple) -> dict[tuple, int]:
+    """A rule's table, read once per rule (search applies one rule to many grids)."""
+    return {tuple(r[:-1]): int(r[-1]) for r in rows}
+
+
 def combine(g: np.ndarray, rule: Sequence) -> np.ndarray:
     """The grid whose each cell is what ``rule`` gives the stack of ``g``'s parts there."""
     try:
         how, mode, rows = rule
         if mode not in ("filled", "colour") or not isinstance(how, str):
             raise ValueError(mode)
-        table = {tuple(r[:-1]): int(r[-1]) for r in rows}
+        table = _table(tuple(tuple(r) for r in rows))
     except (TypeError, ValueError):
         raise ValueError(f"not a stack rule: {rule!r}") from None
     parts = cut(g, how)
