@@ -123,6 +123,19 @@ def parts_of(g: np.ndarray, segmentation: str) -> tuple[Any, ...]:
     return _parts(g.shape, g.tobytes(), segmentation)
 
 
+@lru_cache(maxsize=512)
+def _parts_features(shape: tuple, data: bytes, segmentation: str,
+                    drawing: str) -> tuple[tuple[_Part, ...], dict[str, np.ndarray]]:
+    """A grid's parts and their features, computed once per grid, cut and drawing: the search
+    applies the same selector's cut to the same grid on every program that reads it."""
+    g = np.frombuffer(data, dtype=np.uint8).reshape(shape)
+    parts = _parts(shape, data, segmentation)
+    features = _features(g, parts, drawing) if parts else {}
+    for values in features.values():
+        values.flags.writeable = False  # shared by every later call
+    return parts, features
+
+
 def _drawn(g: np.ndarray, part: _Part, drawing: str) -> np.ndarray | None:
     t, b, l, r = part.box
     box = g[t:b, l:r]
@@ -191,10 +204,11 @@ def select_part(g: np.ndarray, selector: Sequence) -> np.ndarray:
     """The part of ``g`` that ``selector`` picks, drawn as it says; fails (``ValueError``)
     when ``g`` has no parts, or its extreme is tied."""
     segmentation, drawing, feature, direction = _checked(selector)
-    parts = parts_of(g, segmentation)
+    g = np.ascontiguousarray(g, dtype=np.uint8)
+    parts, features = _parts_features(g.shape, g.tobytes(), segmentation, drawing)
     if not parts:
         raise ValueError("no parts")
-    k = _pick(_features(g, parts, drawing)[feature], direction)
+    k = _pick(features[feature], direction)
     if k is None:
         raise ValueError(f"{feature} ties between parts")
     out = _drawn(g, parts[k], drawing)
