@@ -77,6 +77,9 @@ def test_a_tied_extreme_picks_nothing_and_a_bad_selector_is_refused():
     # an output the size of its input is no part of it: no selectors
     same = arc_task("same", [(two.tolist(), two.tolist())], [], "training")
     assert part_selectors(same) == []
+    # nor is it one when a selector picks it on a new grid: the program fails, not returns its input
+    with pytest.raises(ValueError, match="whole grid"):
+        select_part(np.ones((2, 2), dtype=np.uint8), ["blob", "box", "size", "max"])
 
 
 def _mosaic(seed, side=12):
@@ -173,3 +176,7 @@ def test_a_stack_rule_makes_each_cell_from_the_parts_and_a_search_applies_it():
         combine(np.asarray(test_x, dtype=np.uint8), ["lines:5", "filled", [[0, 0, 0, 0]]])
     with pytest.raises(ValueError, match="not a"):
         combine(np.asarray(test_x, dtype=np.uint8), ["lines:5", "shade", []])
+    with pytest.raises(ValueError, match="not a"):
+        combine(np.asarray(test_x, dtype=np.uint8), ["lines:5", "filled", [[]]])
+    # a grid given as rows is read as one
+    assert combine(test_x, rules[0]).tolist() == test_y

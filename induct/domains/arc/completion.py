@@ -5,10 +5,10 @@ one colour, and ask for the pattern whole, or for what the cover hides.  The hid
 are those of a given colour; the pattern's regularity is read from the cells that are not:
 
 * :func:`complete_symmetric`: every mirror (about a row, a column or a diagonal line, the
-  axis anywhere that leaves at least half the grid on each side) and every half turn that
-  maps the visible cells onto cells of their own colour, with enough of them compared, is
-  a symmetry of the pattern; a hidden cell takes the colour its images under these
-  symmetries (and their compositions) show.
+  axis anywhere in the middle half of the grid) and every half turn that maps the visible
+  cells onto cells of their own colour, with enough of them compared, is a symmetry of the
+  pattern; a hidden cell takes the colour its images under these symmetries (and their
+  compositions) show.
 * :func:`complete_periodic`: the smallest period (rows by columns) under which the visible
   cells of each class agree gives each hidden cell its class's colour.
 

@@ -26,6 +26,7 @@ saved and read back like any constant.
 
 from __future__ import annotations
 
+from collections import Counter
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
@@ -157,7 +158,8 @@ def _features(g: np.ndarray, parts: Sequence[_Part], drawing: str) -> dict[str, 
     contents = [None if d is None else (d.shape, d.tobytes()) for d in drawn]
 
     def count(keys: list) -> np.ndarray:
-        return np.array([keys.count(k) for k in keys])
+        seen = Counter(keys)
+        return np.array([seen[k] for k in keys])
 
     def symmetry(d: np.ndarray | None) -> int:
         return 0 if d is None else int(np.array_equal(d, d[:, ::-1])) + int(np.array_equal(d, d[::-1]))
@@ -211,6 +213,8 @@ def select_part(g: np.ndarray, selector: Sequence) -> np.ndarray:
     k = _pick(features[feature], direction)
     if k is None:
         raise ValueError(f"{feature} ties between parts")
+    if parts[k].box == (0, g.shape[0], 0, g.shape[1]):
+        raise ValueError("the whole grid is no part")  # as the selectors are read
     out = _drawn(g, parts[k], drawing)
     if out is None:
         raise ValueError("the part has no inside")
@@ -237,8 +241,11 @@ def _fits(d: np.ndarray | None, y: np.ndarray) -> set[tuple[int, int]]:
 def part_selectors(task: Any) -> list[list[str]]:
     """The selectors that pick each train output from its input (each output that part, or
     that part turned or flipped, or scaled up, the same way on every pair), the simplest
-    first: at most :data:`MAX_SELECTORS`.  None when an output is larger than its input."""
+    first: at most :data:`MAX_SELECTORS`; none when an output is larger than its input (a
+    part scaled up is found only when the output still fits in the input's cells)."""
     pairs = []
+    if not task.examples:
+        return []
     for e in task.examples:
         x, y = np.asarray(e.inputs[0], dtype=np.uint8), np.asarray(e.output, dtype=np.uint8)
         if x.ndim != 2 or y.ndim != 2 or x.size == 0 or y.size == 0 or y.size > x.size:

@@ -156,9 +156,10 @@ def _compute(g: np.ndarray) -> dict[str, list[np.ndarray]]:
 
 def _shape_features(g: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """For each cell off the background: the rarest colour of its group of touching cells of
-    any colour (its *marker*: a shape's one odd cell), the background cells its one-colour
-    shape encloses (at most 3), how many shapes in the grid have its shape (at most 3), and
-    whether its shape touches the border; 0 on the background."""
+    any colour (its *marker*: a shape's one odd cell; the smaller colour on a tie), the cells
+    of any colour its one-colour shape encloses (at most 3), how many shapes in the grid
+    have its shape (at most 3), and whether its shape touches the border; 0 on the
+    background."""
     h, w = g.shape
     marker, holes, alike, border = (np.zeros((h, w), dtype=np.int16) for _ in range(4))
     blobs, n = ndimage.label(g != 0, _EIGHT)

@@ -138,9 +138,14 @@ def _generalises(rows: Sequence[tuple[list[np.ndarray], np.ndarray]], mode: str)
 
 
 @lru_cache(maxsize=64)
-def _table(rows: tuple) -> dict[tuple, int]:
-    """A rule's table, read once per rule (search applies one rule to many grids)."""
-    return {tuple(r[:-1]): int(r[-1]) for r in rows}
+def _table(rows: tuple) -> tuple[dict[tuple, int], int | None]:
+    """A rule's table and the number of parts its keys are for (None when they differ or a
+    colour is out of range), read once per rule (search applies one rule to many grids)."""
+    table = {tuple(r[:-1]): int(r[-1]) for r in rows}
+    sizes = {len(k) for k in table}
+    if len(sizes) != 1 or any(not 0 <= v <= 9 for v in table.values()):
+        return table, None
+    return table, sizes.pop()
 
 
 def combine(g: np.ndarray, rule: Sequence) -> np.ndarray:
@@ -149,11 +154,11 @@ def combine(g: np.ndarray, rule: Sequence) -> np.ndarray:
         how, mode, rows = rule
         if mode not in ("filled", "colour") or not isinstance(how, str):
             raise ValueError(mode)
-        table = _table(tuple(tuple(r) for r in rows))
-    except (TypeError, ValueError):
+        table, n = _table(tuple(tuple(r) for r in rows))
+    except (TypeError, ValueError, IndexError):
         raise ValueError(f"not a stack rule: {rule!r}") from None
-    parts = cut(g, how)
-    if any(len(k) != len(parts) for k in table) or any(not 0 <= v <= 9 for v in table.values()):
+    parts = cut(np.asarray(g, dtype=np.uint8), how)
+    if n != len(parts):
         raise ValueError("the rule is for another number of parts")
     return _apply(table, parts, mode)
 
