@@ -204,7 +204,7 @@ def _checked(selector: Any) -> tuple[str, str, str, str]:
 
 def select_part(g: np.ndarray, selector: Sequence) -> np.ndarray:
     """The part of ``g`` that ``selector`` picks, drawn as it says; fails (``ValueError``)
-    when ``g`` has no parts, or its extreme is tied."""
+    when ``g`` has no parts, its extreme is tied, or the part picked is the whole grid."""
     segmentation, drawing, feature, direction = _checked(selector)
     g = np.ascontiguousarray(g, dtype=np.uint8)
     parts, features = _parts_features(g.shape, g.tobytes(), segmentation, drawing)
