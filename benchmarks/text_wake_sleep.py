@@ -11,7 +11,9 @@ Everything resumes: the run directory keeps the learning, and each final-test ro
 appended to a journal as soon as its chunk of tasks finishes, so a rerun searches only the
 tasks left.  ``--without cases`` searches the test split with the domain's deductions less
 those named (the learning is the same run), into journals and a result named by them, so
-what a deduction adds is measured with the same library and model.
+what a deduction adds is measured with the same library and model; ``--tag NAME`` searches
+the run as it stands (no more learning) into journals and a result named by NAME too, to
+search a finished run's test split again after the search changed.
 
 Usage:
     python benchmarks/text_wake_sleep.py              # learn 90 min, then 2 × 108 tasks × 30 s / 2 workers
@@ -61,7 +63,13 @@ def main() -> None:
     parser.add_argument("--without", default="",
                         help="search the test split with the domain's deductions less these (comma-separated "
                              "names, e.g. cases); the journals and the result are named by them")
+    parser.add_argument("--tag", default="",
+                        help="search the run as it stands (no more learning), naming the test journals and "
+                             "the result by this too: a finished run's test split searched again with a later "
+                             "search, beside the earlier rows")
     args = parser.parse_args()
+    if args.tag and not args.tag.replace("_", "").replace("-", "").isalnum():
+        parser.error(f"--tag must be letters, digits, '_' or '-', got {args.tag!r}")
     from induct.dsl import load_library
     from induct.grammar import Grammar
     from induct.wake_sleep import get_domain, load_state
@@ -76,7 +84,7 @@ def main() -> None:
     if unknown:
         parser.error(f"--without: the text domain has no deduction {', '.join(sorted(unknown))}")
     deductions = tuple(d for d in domain.deductions if d.name not in without)
-    tested = f"_without_{'_'.join(without)}" if without else ""
+    tested = (f"_without_{'_'.join(without)}" if without else "") + (f"_{args.tag}" if args.tag else "")
     subset = 24 if quick else None
     config = _config(quick, domain="text", workers=args.workers, seed=args.seed)
     run_dir = Path(args.runs) / f"text_wake_sleep{suffix}"
@@ -85,7 +93,12 @@ def main() -> None:
                            "workers": args.workers, "config": config.to_dict(),
                            "test_deductions": [d.name for d in deductions],
                            "tasks": "text train split (128 synthetic) -> test split (108 SyGuS-2017 PBE strings)"}}
-    metrics = _learn("text", config, run_dir, minutes * 60, subset)
+    if args.tag:  # the run as it stands: no more learning
+        if not (run_dir / "config.toml").exists():
+            parser.error(f"--tag searches a run that has learned, and {run_dir} has none")
+        metrics = load_state(run_dir, domain).metrics
+    else:
+        metrics = _learn("text", config, run_dir, minutes * 60, subset)
     result["per_iteration"] = [{"iteration": m["iteration"], "train_solved_total": m["train_solved_total"],
                                 "test_solved": m.get("test_solved"), "library_size": m["library_size"],
                                 "new_inventions": m["new_inventions"], "seconds": round(m.get("seconds", 0), 1)}

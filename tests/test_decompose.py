@@ -12,7 +12,7 @@ from induct.search import SearchConfig, solve_task
 from induct.search.decompose import MAX_HOLE_SHARE, hole_shares, subproblems
 from induct.search.deductions import STANDARD_DEDUCTIONS, Deduction, Subproblem, Template
 from induct.tasks import Example, Task
-from induct.types import parse_type
+from induct.types import parse_type, return_of
 from induct.wake_sleep import TrainConfig
 from induct.wake_sleep.config import ConfigError
 
@@ -388,6 +388,46 @@ def test_a_concatenation_is_cut_where_its_outputs_hold_an_argument(text_library)
     # an argument absent from one output cuts nothing
     partly = _place_task("name or place", lambda a, b: a if len(a) > 4 else b)
     assert not any("$" in s.label for s in Concatenation().split(partly, text_library.bind(partly)))
+
+
+def test_a_part_with_two_values_is_searched_as_a_test_between_them(text_library):
+    from induct.search.deductions import Concatenation
+    from induct.types import tbool
+
+    # ", USA" only where the place lacks it; ", USA" is also inside two of the places, so
+    # only the cut at the arguments alone leaves the optional suffix as one part
+    task = _place_task("name, place, USA", lambda a, b: a + ", " + b + ("" if b.endswith("USA") else ", USA"))
+    bound = text_library.bind(task)
+    subs = [s for s in Concatenation().split(task, bound) if s.label.endswith("$1 $0")]
+    assert len(subs) == 1 and len(subs[0].holes) == 1
+    (hole,) = subs[0].holes
+    # a bool hole, true where the suffix is present (the last two places)
+    assert return_of(hole.request_type) == tbool
+    assert [e.output for e in hole.examples] == [False, False, True, True]
+    # "the fourth character from the end is ','" tells them apart
+    test = bound.parse("(lambda (lambda (char-eq? ',' (index (- (length $0) (+ 1 (+ 1 (+ 1 1)))) $0))))")
+    whole = subs[0].assemble(test)
+    assert "(if (char-eq? ','" in str(whole) and _correct(whole, task, bound)
+    # a wrong test makes a wrong whole
+    assert not _correct(subs[0].assemble(bound.parse("(lambda (lambda (empty? $0)))")), task, bound)
+
+
+def test_a_part_with_more_than_two_values_or_no_spelling_stays_a_search(text_library):
+    from induct.search.deductions import Concatenation
+
+    # three different endings: searched as a part, not as a test
+    endings = ["!", ".", "-", "!"]
+    three = _place_task("name, place, one of three",
+                        lambda a, b: a + ", " + b + endings[[p[0] for p in PLACES].index(a)])
+    subs = [s for s in Concatenation().split(three, text_library.bind(three)) if s.label.endswith("$1 $0")]
+    assert subs and all(return_of(h.request_type) == return_of(three.request_type) for h in subs[0].holes)
+    # two values, one of which no constant spells: "Q" is in one output only, too few for
+    # a task-bound string, and no primitive is "Q"
+    unspelled = _place_task("name, place, maybe Q", lambda a, b: a + ", " + b + ("Q" if "Ithaca" in b else ""))
+    bound = text_library.bind(unspelled)
+    assert not any(bound.value(name) == ["Q"] for name in bound.constants("STRING") or ())
+    subs = [s for s in Concatenation().split(unspelled, bound) if s.label.endswith("$1 $0")]
+    assert subs and return_of(subs[0].holes[0].request_type) == return_of(unspelled.request_type)
 
 
 def test_a_list_concatenation_is_cut_at_an_element_argument(lists_library):

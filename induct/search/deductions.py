@@ -481,9 +481,11 @@ class Concatenation:
     the task, of the output's type (or of its element type, as a one-element list), is cut
     at too, wherever every example's output holds that example's argument equally often:
     FlashFill's concatenation of input fields (``name ++ ", " ++ city``, ``xs ++ [k] ++ ys``).
-    Up to three splits are tried: at every such constant and argument (read left to right,
-    the longest first at each place), at the constants alone, and at the one that covers
-    the most of the outputs.
+    Up to four splits are tried: at every such constant and argument (read left to right,
+    the longest first at each place), at the constants alone, at the arguments alone, and
+    at the one that covers the most of the outputs.
+    A part that takes two values, each spelled by the constants or empty, is searched as a
+    test between them (see :func:`_choice`).
     Parts empty in every example are left out (when every part is, the first is kept, a
     hole for ``empty``); the whole program joins the rest with ``fold`` (a right fold with
     ``cons`` appends).  A last resort: it writes as a join what a task's own search might
@@ -508,8 +510,11 @@ class Concatenation:
         arguments = [c for c in _argument_delimiters(task, element, out) if _held_alike(outputs, c[1])]
         cuts = constants + arguments
         splits = [_split(outputs, cuts)]
-        if constants and arguments:  # and at the constants alone, as if no argument were there
+        if constants and arguments:  # and at the constants alone, as if no argument were there,
             splits.append(_split(outputs, constants))
+            # and at the arguments alone: a constant that some outputs also hold inside an
+            # argument, or after it in some examples only, cuts those outputs unlike the rest
+            splits.append(_split(outputs, arguments))
         if cuts:  # and at the one covering the most (held alike, it cuts every output)
             best = max(cuts, key=lambda c: len(c[1][0]) * _count(outputs[0], c[1][0]))
             splits.append(_split(outputs, [best]))
@@ -533,11 +538,14 @@ class Concatenation:
                      and (c := _spelled(parts[0][j], fixed_values)) is not None}
             searched = [j for j in kept if j not in fixed]
             label = "concat " + " ".join(map(str, delimiters))
-            holes = [Task(f"{task.name} [{label} {j}]", task.request_type,
+            choices = {j: c for j in searched if (c := _choice(task, [p[j] for p in parts], fixed_values, library,
+                                                                 f"{label} {j} test")) is not None}
+            holes = [choices[j][0] if j in choices else
+                     Task(f"{task.name} [{label} {j}]", task.request_type,
                           tuple(Example(e.inputs, p[j]) for e, p in zip(task.examples, parts)), task.split,
                           {"decomposed_from": task.name}) for j in searched]
-            yield Subproblem(holes[0] if holes else None, _concatenation(delimiters, searched, n, fixed), label,
-                             tuple(holes[1:]))
+            join = _concatenation(delimiters, searched, n, fixed, {j: c[1:] for j, c in choices.items()})
+            yield Subproblem(holes[0] if holes else None, join, label, tuple(holes[1:]))
 
     def __repr__(self) -> str:
         return "Concatenation()"
@@ -665,12 +673,41 @@ def _split(outputs: list[list], cuts: list[tuple[Program, list[list]]]) -> tuple
     return (cut, [cuts[k][0] for k in found]) if found is not None else None
 
 
+def _choice(task: Task, values: list[list], constants: list[tuple[Program, list]], library: Any,
+            label: str) -> tuple[Task, Program, Program] | None:
+    """A part that takes two values, each one the constants spell (or empty), as a test
+    between them: ``(the test's hole, the part where it holds, where it fails)``.
+    FlashFill's conditional: an optional suffix (``", USA"`` or nothing), or one of two
+    separators, reads as a ``bool`` function of the task's arguments, a smaller search
+    than the part itself.  The test holds where the part is the first example's value,
+    or, when one of the two is empty, where the part is present.
+    None when the part takes other than two values, one of them has no spelling, the
+    library has no ``if``, or two examples with the same arguments disagree."""
+    distinct: list[list] = []
+    for v in values:
+        if v not in distinct:
+            distinct.append(v)
+    if len(distinct) != 2 or "if" not in library:
+        return None
+    if not distinct[0]:  # an optional part: the test says where it is present
+        distinct.reverse()
+    spelled = [Primitive("empty") if not v else _spelled(v, constants) for v in distinct]
+    if any(p is None for p in spelled) or (not all(distinct) and "empty" not in library):
+        return None
+    examples = hole_examples((e.inputs, v == distinct[0]) for e, v in zip(task.examples, values))
+    if examples is None:
+        return None
+    return hole_task(task, label, None, tbool, examples), spelled[0], spelled[1]  # type: ignore[return-value]
+
+
 def _concatenation(delimiters: list[Program], kept: list[int], n_args: int,
-                   fixed: dict[int, Program] | None = None) -> Callable[..., Program]:
+                   fixed: dict[int, Program] | None = None,
+                   choices: dict[int, tuple[Program, Program]] | None = None) -> Callable[..., Program]:
     """The whole program from the kept parts' solutions (and the ``fixed`` parts' constant
     programs): the parts and constants in order, appended right to left
-    (``fold A B (λx acc. cons x acc)`` is ``A ++ B``)."""
-    fixed = fixed or {}
+    (``fold A B (λx acc. cons x acc)`` is ``A ++ B``).  A part in ``choices`` (its two
+    values' programs) is solved by a test: ``if test then-value else-value``."""
+    fixed, choices = fixed or {}, choices or {}
     fold = Primitive("fold")
     consing = Abstraction(Abstraction(application(Primitive("cons"), Index(1), Index(0))))
     arguments = [Index(n_args - 1 - i) for i in range(n_args)]
@@ -679,7 +716,9 @@ def _concatenation(delimiters: list[Program], kept: list[int], n_args: int,
         solved = dict(zip(kept, holes))
         pieces: list[Program] = []
         for j in range(len(delimiters) + 1):
-            if j in solved:
+            if j in solved and j in choices:
+                pieces.append(application(Primitive("if"), call_hole(solved[j], arguments), *choices[j]))
+            elif j in solved:
                 pieces.append(call_hole(solved[j], arguments))
             elif j in fixed:
                 pieces.append(fixed[j])
