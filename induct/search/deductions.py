@@ -538,13 +538,14 @@ class Concatenation:
                      and (c := _spelled(parts[0][j], fixed_values)) is not None}
             searched = [j for j in kept if j not in fixed]
             label = "concat " + " ".join(map(str, delimiters))
-            choices = {j: c for j in searched if (c := _choice(task, [p[j] for p in parts], fixed_values, library,
-                                                                 f"{label} {j} test")) is not None}
+            choices = {j: choice for j in searched
+                       if (choice := _choice(task, [p[j] for p in parts], fixed_values, library,
+                                             f"{label} {j} test")) is not None}
             holes = [choices[j][0] if j in choices else
                      Task(f"{task.name} [{label} {j}]", task.request_type,
                           tuple(Example(e.inputs, p[j]) for e, p in zip(task.examples, parts)), task.split,
                           {"decomposed_from": task.name}) for j in searched]
-            join = _concatenation(delimiters, searched, n, fixed, {j: c[1:] for j, c in choices.items()})
+            join = _concatenation(delimiters, searched, n, fixed, {j: ch[1:] for j, ch in choices.items()})
             yield Subproblem(holes[0] if holes else None, join, label, tuple(holes[1:]))
 
     def __repr__(self) -> str:
