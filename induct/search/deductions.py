@@ -692,13 +692,12 @@ def _choice(task: Task, values: list[list], constants: list[tuple[Program, list]
         return None
     if not distinct[0]:  # an optional part: the test says where it is present
         distinct.reverse()
-    spelled = [Primitive("empty") if not v else _spelled(v, constants) for v in distinct]
-    if any(p is None for p in spelled) or (not all(distinct) and "empty" not in library):
-        return None
+    # (a concatenation's library has ``empty``)
+    then, other = (Primitive("empty") if not v else _spelled(v, constants) for v in distinct)
     examples = hole_examples((e.inputs, v == distinct[0]) for e, v in zip(task.examples, values))
-    if examples is None:
+    if then is None or other is None or examples is None:
         return None
-    return hole_task(task, label, None, tbool, examples), spelled[0], spelled[1]  # type: ignore[return-value]
+    return hole_task(task, label, None, tbool, examples), then, other
 
 
 def _concatenation(delimiters: list[Program], kept: list[int], n_args: int,
